@@ -1,0 +1,144 @@
+"""The Bot: receives its resources from the composition root and wires them up in setup_hook."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pkgutil
+from typing import Any
+
+import discord
+import yarl
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from discord import app_commands
+from discord.ext import commands
+
+import cogs
+from bot.clock import Clock
+from bot.config import Settings
+from bot.content import ContentLibrary
+from bot.crypto import Cipher
+from bot.db import Database
+from bot.errors import StartupError
+from bot.keycheck import verify_data_key
+from bot.permissions import required_intents
+from bot.repositories.meta import MetaRepository
+from bot.services import Services, build_services
+from bot.tree import AttuneTree
+
+log = logging.getLogger(__name__)
+
+
+def discover_extensions() -> tuple[str, ...]:
+    """One way of loading features: every package under cogs/ is an extension with a setup()."""
+    return tuple(
+        f"cogs.{module.name}"
+        for module in sorted(pkgutil.iter_modules(cogs.__path__), key=lambda m: m.name)
+        if module.ispkg
+    )
+
+
+EXTENSIONS: tuple[str, ...] = discover_extensions()
+
+
+class AttuneBot(commands.Bot):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        database: Database,
+        cipher: Cipher,
+        scheduler: AsyncIOScheduler,
+        content: ContentLibrary,
+        clock: Clock,
+        extensions: tuple[str, ...] = EXTENSIONS,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=required_intents(),
+            help_command=None,
+            tree_cls=AttuneTree,
+            chunk_guilds_at_startup=False,
+            max_messages=None,
+            allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True),
+        )
+        self.settings = settings
+        self.database = database
+        self.cipher = cipher
+        self.scheduler = scheduler
+        self.content = content
+        self.clock = clock
+        self.services: Services = build_services(database, cipher, content, clock, settings)
+        self.extension_names = extensions
+        self.setup_runs = 0  # start-up work happens once per process, never again on RESUME
+
+    async def setup_hook(self) -> None:
+        self.setup_runs += 1
+        await self.database.migrate()
+        await verify_data_key(MetaRepository(self.database), self.cipher, self.database.path)
+        if self.settings.uses_custom_api:
+            await self._use_gateway_of_custom_api()
+        # Each extension's setup() adds its cog and registers its persistent dynamic items.
+        for extension in self.extension_names:
+            await self.load_extension(extension)
+        await self.sync_commands()
+        self.scheduler.start()
+        log.info(
+            "Attune is set up: %d extensions, schema %d",
+            len(self.extension_names),
+            await self.database.schema_version(),
+        )
+
+    async def _use_gateway_of_custom_api(self) -> None:
+        # discord.py's plain client never asks for the gateway URL; behind a custom API base
+        # (a proxy, or the tests' fake) it must, or it would connect to Discord itself.
+        _, url, _ = await self.http.get_bot_gateway()
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+
+    # -- command sync ------------------------------------------------------------------------
+
+    def command_payload(self) -> list[dict[str, Any]]:
+        commands_ = self.tree.get_commands(type=discord.AppCommandType.chat_input)
+        return sorted((command.to_dict(self.tree) for command in commands_), key=lambda c: str(c["name"]))
+
+    async def sync_commands(self) -> bool:
+        """Sync to the dev guild, or globally, but only when the payload changed since last time."""
+        guild_id = self.settings.discord_guild_id
+        guild = discord.Object(id=guild_id) if guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        payload = json.dumps(self.command_payload(), sort_keys=True, separators=(",", ":"))
+        digest = hashlib.sha256(payload.encode()).hexdigest()
+        scope = f"guild:{guild_id}" if guild_id else "global"
+        key = f"command_hash:{self.application_id}:{scope}"
+        meta = MetaRepository(self.database)
+        if await meta.get(key) == digest:
+            log.info("Slash commands unchanged since the last sync (%s); not syncing", scope)
+            return False
+        synced = await self.tree.sync(guild=guild)
+        await meta.set(key, digest)
+        log.info("Synced %d slash commands (%s)", len(synced), scope)
+        return True
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await super().close()
+
+    def command_lines(self) -> list[str]:
+        """One line per slash command, derived from the tree so /help never drifts."""
+        return describe_commands(self.tree)
+
+
+def describe_commands(tree: app_commands.CommandTree[Any]) -> list[str]:
+    lines: list[str] = []
+    for command in sorted(tree.walk_commands(), key=lambda c: c.qualified_name):
+        if isinstance(command, app_commands.Command):
+            lines.append(f"/{command.qualified_name}: {command.description}")
+    return lines
+
+
+__all__ = ["EXTENSIONS", "AttuneBot", "StartupError"]

@@ -1,0 +1,30 @@
+"""Attune's content: typed models and the loader for the YAML under the `content` package."""
+
+from bot.content.loader import ContentError, load_content
+from bot.content.models import (
+    Checkup,
+    CheckupOption,
+    CheckupQuestion,
+    ContentLibrary,
+    Exercise,
+    Prompt,
+    RedFlag,
+    Safety,
+    Step,
+    Track,
+)
+
+__all__ = [
+    "Checkup",
+    "CheckupOption",
+    "CheckupQuestion",
+    "ContentError",
+    "ContentLibrary",
+    "Exercise",
+    "Prompt",
+    "RedFlag",
+    "Safety",
+    "Step",
+    "Track",
+    "load_content",
+]

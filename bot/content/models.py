@@ -1,0 +1,235 @@
+"""Typed models for Attune's content: exercises, prompts, safety texts and the monthly check-up.
+
+Every model is frozen and rejects unknown keys, so a typo in a YAML file is an error rather than a
+silently ignored field. Length limits follow the Discord surface each text is shown on:
+
+* exercise title: an autocomplete choice name (100)
+* exercise summary: an autocomplete / select description (100)
+* step title: an embed title (256)
+* step body: an embed description (4,096; capped at 3,000 to leave room for a footer and question)
+* prompt text: a modal text-input placeholder (100)
+* check-up question text: a modal / select label (45); option label: a select option label (100)
+* safety texts: an embed description (4,096; capped at 3,500)
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+# Limits, named so the cogs and the tests can share them.
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"
+EXERCISE_TITLE_MAX = 100
+EXERCISE_SUMMARY_MAX = 100
+STEP_TITLE_MAX = 256
+STEP_BODY_MAX = 3000
+QUESTION_MAX = 300
+PROMPT_TEXT_MAX = 100
+THEME_MAX = 32
+SOURCE_MAX = 200
+SAFETY_TEXT_MAX = 3500
+RED_FLAG_NAME_MAX = 100
+RED_FLAG_DESCRIPTION_MAX = 1000
+CHECKUP_TITLE_MAX = 100
+CHECKUP_QUESTION_MAX = 45
+CHECKUP_PLACEHOLDER_MAX = 150
+CHECKUP_OPTION_LABEL_MAX = 100
+CHECKUP_OPTION_DESCRIPTION_MAX = 100
+CHECKUP_OPTIONS_MAX = 25  # options in one select menu
+CHECKUP_QUESTIONS_MAX = 5  # action rows in one message
+MIN_STEPS = 2
+MAX_STEPS = 6
+MIN_MINUTES = 1
+MAX_MINUTES = 120
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+
+
+# Stripped, non-empty strings of at most N characters. (Literal lengths, so type checkers see str.)
+Text45 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=45)]
+Text100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Text150 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
+Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text256 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
+Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Text1000 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+Text3000 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=3000)]
+Text3500 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=3500)]
+
+
+Theme = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+
+class Track(StrEnum):
+    """The three paths through the exercises."""
+
+    DISTANT = "distant"
+    AVAILABLE = "available"
+    TOGETHER = "together"
+
+    @property
+    def display_name(self) -> str:
+        return _TRACK_NAMES[self]
+
+    @property
+    def description(self) -> str:
+        return _TRACK_DESCRIPTIONS[self]
+
+
+_TRACK_NAMES = {
+    Track.DISTANT: "When your partner feels distant",
+    Track.AVAILABLE: "Becoming more available",
+    Track.TOGETHER: "Together",
+}
+_TRACK_DESCRIPTIONS = {
+    Track.DISTANT: "For the partner who keeps reaching and feels the other one pull back.",
+    Track.AVAILABLE: "For the partner who wants to stop holding love at arm's length.",
+    Track.TOGETHER: "For both of you, side by side.",
+}
+
+
+class Step(_Frozen):
+    title: Text256
+    body: Text3000
+    question: Text300 | None = None
+
+
+class Exercise(_Frozen):
+    id: Slug
+    title: Text100
+    track: Track
+    source: Text200
+    summary: Text100
+    minutes: int = Field(ge=MIN_MINUTES, le=MAX_MINUTES)
+    private: bool = False
+    ends_with_resources: bool = False
+    covers: tuple[Slug, ...] = ()
+    steps: tuple[Step, ...] = Field(min_length=MIN_STEPS, max_length=MAX_STEPS)
+
+
+class Prompt(_Frozen):
+    id: Slug
+    text: Text100
+    themes: tuple[Theme, ...] = Field(min_length=1)
+    exercise: Slug | None = None
+
+
+class PromptFile(_Frozen):
+    """The shape of prompts/partner.yaml and prompts/personal.yaml."""
+
+    prompts: tuple[Prompt, ...] = Field(min_length=1)
+    # Duplicate ids are reported by the loader, which knows the other file and the item's index.
+
+
+class RedFlag(_Frozen):
+    name: Text100
+    description: Text1000
+
+
+class Safety(_Frozen):
+    not_therapy: Text3500
+    red_flags: tuple[RedFlag, ...] = Field(min_length=1)
+    professional_help: Text3500
+    feeling_unsafe: Text3500
+    default_resources: Text3500
+
+
+class CheckupOption(_Frozen):
+    value: Slug
+    label: Text100
+    description: Text100 | None = None
+    red_flag: bool = False
+
+
+class CheckupQuestion(_Frozen):
+    id: Slug
+    text: Text45
+    placeholder: Text150 | None = None
+    multiple: bool = False
+    options: tuple[CheckupOption, ...] = Field(min_length=2, max_length=CHECKUP_OPTIONS_MAX)
+
+    @model_validator(mode="after")
+    def _unique_values(self) -> CheckupQuestion:
+        _reject_duplicates([o.value for o in self.options], "option value")
+        return self
+
+    @property
+    def red_flag_values(self) -> frozenset[str]:
+        return frozenset(o.value for o in self.options if o.red_flag)
+
+    def option(self, value: str) -> CheckupOption | None:
+        return next((o for o in self.options if o.value == value), None)
+
+
+class Checkup(_Frozen):
+    """The private monthly 'where I stand' self-assessment."""
+
+    title: Text100
+    intro: Text3500
+    red_flag_note: Text3500
+    closing: Text3500
+    questions: tuple[CheckupQuestion, ...] = Field(min_length=1, max_length=CHECKUP_QUESTIONS_MAX)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Checkup:
+        _reject_duplicates([q.id for q in self.questions], "question id")
+        return self
+
+    def question(self, question_id: str) -> CheckupQuestion | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def flags_raised(self, answers: dict[str, list[str]]) -> bool:
+        """True when any chosen answer is marked `red_flag`."""
+        for question in self.questions:
+            if question.red_flag_values & set(answers.get(question.id, ())):
+                return True
+        return False
+
+
+class ContentLibrary(_Frozen):
+    """Everything the bot shows, validated and cross-checked by `bot.content.loader.load_content`."""
+
+    exercises: dict[str, Exercise]
+    partner_prompts: tuple[Prompt, ...]
+    personal_prompts: tuple[Prompt, ...]
+    safety: Safety
+    checkup: Checkup
+
+    def exercise(self, exercise_id: str) -> Exercise | None:
+        """The exercise with this id, or None."""
+        return self.exercises.get(exercise_id)
+
+    def by_track(self, track: Track | str) -> list[Exercise]:
+        """The exercises on one track, in file order."""
+        wanted = Track(track)
+        return [e for e in self.exercises.values() if e.track is wanted]
+
+    def prompt(self, prompt_id: str) -> Prompt | None:
+        """The partner or personal prompt with this id, or None."""
+        return next((p for p in self.all_prompts if p.id == prompt_id), None)
+
+    @property
+    def all_prompts(self) -> tuple[Prompt, ...]:
+        return self.partner_prompts + self.personal_prompts
+
+    def prompts_for(self, exercise_id: str) -> list[Prompt]:
+        """Prompts that point at one exercise."""
+        return [p for p in self.all_prompts if p.exercise == exercise_id]
+
+    def themes(self) -> list[str]:
+        """Every theme tag in use, sorted."""
+        return sorted({t for p in self.all_prompts for t in p.themes})
+
+
+def _reject_duplicates(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"duplicate {what} {value!r}")
+        seen.add(value)

@@ -1,0 +1,224 @@
+"""One aiosqlite connection shared by the whole bot.
+
+SQLite serialises writers anyway; one connection plus one asyncio lock keeps every transaction
+whole (no coroutine can slip a statement into another's transaction) and makes shutdown simple:
+taking the lock waits for the write in progress.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import os
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message says what to do."""
+
+
+class Transaction:
+    """Statements run inside one BEGIN IMMEDIATE ... COMMIT."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        cursor = await self._connection.execute(sql, params)
+        return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._connection.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        cursor = await self._connection.execute(sql, params)
+        row = await cursor.fetchone()
+        await cursor.close()
+        return row
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        cursor = await self._connection.execute(sql, params)
+        rows = await cursor.fetchall()
+        await cursor.close()
+        return list(rows)
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+
+class Database:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+        self._lock_file: int | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def open(self, *, exclusive: bool = True) -> None:
+        """Open (creating the folder on first start) and check the file is a healthy database.
+
+        `exclusive` takes an OS lock beside the file so a second bot process on the same data
+        refuses to start instead of double-posting; the OS drops it even on SIGKILL.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if exclusive:
+            self._take_process_lock()
+        try:
+            self._connection = await aiosqlite.connect(self.path, isolation_level=None)
+            self._connection.row_factory = sqlite3.Row
+            await self._connection.execute("PRAGMA busy_timeout = 5000")
+            check = await self._fetch_raw("PRAGMA quick_check")
+            if check is None or check[0] != "ok":
+                raise DatabaseError(self._damaged_message(str(check[0] if check else "no answer")))
+            await self._connection.execute("PRAGMA journal_mode = WAL")
+            await self._connection.execute("PRAGMA foreign_keys = ON")
+            await self._connection.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            await self.close()
+            raise DatabaseError(self._damaged_message(str(exc))) from None
+        except DatabaseError:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        async with self._lock:
+            if self._connection is not None:
+                await self._connection.close()
+                self._connection = None
+        if self._lock_file is not None:
+            os.close(self._lock_file)
+            self._lock_file = None
+
+    def _take_process_lock(self) -> None:
+        fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise DatabaseError(
+                f"Another Attune process is already using {self.path}. Stop it first: two bots on "
+                "one database would post every check-in twice."
+            ) from None
+        self._lock_file = fd
+
+    def _damaged_message(self, detail: str) -> str:
+        return (
+            f"The database at {self.path} cannot be read ({detail}). Attune left it untouched. "
+            "Restore your latest backup (see README, 'Backups'), or point DATABASE_URL elsewhere."
+        )
+
+    async def _fetch_raw(self, sql: str) -> sqlite3.Row | None:
+        assert self._connection is not None
+        cursor = await self._connection.execute(sql)
+        row = await cursor.fetchone()
+        await cursor.close()
+        return row
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        if self._connection is None:
+            raise DatabaseError("the database is not open")
+        return self._connection
+
+    # -- migrations --------------------------------------------------------------------------
+
+    async def migrate(self) -> int:
+        """Apply every numbered migration above PRAGMA user_version, all in one transaction."""
+        pending_scripts = available_migrations()
+        latest = pending_scripts[-1][0] if pending_scripts else 0
+        async with self._lock:
+            current = int((await self._fetch_raw("PRAGMA user_version") or [0])[0])
+            if current > latest:
+                raise DatabaseError(
+                    f"The database at {self.path} was written by a newer Attune (schema {current}, "
+                    f"this one knows {latest}). Upgrade Attune instead of starting an older one."
+                )
+            pending = [(number, sql) for number, sql in pending_scripts if number > current]
+            if not pending:
+                return current
+            body = "\n".join(sql for _, sql in pending)
+            # executescript would commit an open transaction first, so BEGIN lives in the script.
+            script = f"BEGIN IMMEDIATE;\n{body}\nPRAGMA user_version = {latest};\nCOMMIT;"
+            try:
+                await self.connection.executescript(script)
+            except sqlite3.Error:
+                if self.connection.in_transaction:
+                    await self.connection.execute("ROLLBACK")
+                raise
+            log.info("Database schema migrated from %d to %d", current, latest)
+            return latest
+
+    async def schema_version(self) -> int:
+        return int(await self.fetchval("PRAGMA user_version"))
+
+    # -- queries -----------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        async with self._lock:
+            connection = self.connection
+            await connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield Transaction(connection)
+            except BaseException:
+                await connection.execute("ROLLBACK")
+                raise
+            else:
+                await connection.execute("COMMIT")
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        async with self._lock:
+            return await Transaction(self.connection).execute(sql, params)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self._lock:
+            return await Transaction(self.connection).fetchone(sql, params)
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        async with self._lock:
+            return await Transaction(self.connection).fetchall(sql, params)
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        async with self._lock:
+            return await Transaction(self.connection).fetchval(sql, params)
+
+    async def backup(self, destination: Path) -> None:
+        """A consistent copy while the bot runs, through SQLite's online backup API."""
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        target = sqlite3.connect(destination)
+        try:
+            async with self._lock:
+                await self.connection.backup(target)
+        finally:
+            target.close()
+
+
+def available_migrations() -> list[tuple[int, str]]:
+    """The numbered `.sql` files shipped in bot/db/migrations, in order."""
+    folder = resources.files("bot.db").joinpath("migrations")
+    found: list[tuple[int, str]] = []
+    for entry in folder.iterdir():
+        name = entry.name
+        if not name.endswith(".sql"):
+            continue
+        number = int(name.split("_", 1)[0])
+        found.append((number, entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [number for number, _ in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise DatabaseError(f"migrations must be numbered 1..n without gaps, found {numbers}")
+    return found

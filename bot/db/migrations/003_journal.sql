@@ -1,0 +1,1 @@
+-- The private journal (issue 5)

@@ -1,0 +1,1 @@
+-- Guided exercise progress, reflections and boundaries (issue 4)

@@ -1,0 +1,21 @@
+"""Errors that stop start-up, and errors that end one interaction with a kind message."""
+
+from __future__ import annotations
+
+
+class StartupError(Exception):
+    """Attune must not start; the message says what is wrong and what to do."""
+
+    exit_code = 2
+
+
+class UserFacingError(Exception):
+    """A refusal to show the person, ephemerally; nothing was changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(UserFacingError):
+    """Something that does not exist, or is not yours: the two look the same on purpose."""

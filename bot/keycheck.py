@@ -1,0 +1,27 @@
+"""Refuse to start with a key that cannot open the data already stored."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from bot.crypto import Cipher, DecryptionError
+from bot.errors import StartupError
+from bot.repositories.meta import MetaRepository
+
+_KEY_CHECK = "key_check"
+_KEY_CHECK_COLUMN = "meta.key_check"
+_KEY_CHECK_TEXT = "attune data key check"
+
+
+async def verify_data_key(meta: MetaRepository, cipher: Cipher, database_path: Path) -> None:
+    proposed = base64.b64encode(cipher.seal(_KEY_CHECK_TEXT, column=_KEY_CHECK_COLUMN)).decode()
+    stored = await meta.set_if_absent(_KEY_CHECK, proposed)
+    try:
+        cipher.open(base64.b64decode(stored), column=_KEY_CHECK_COLUMN)
+    except DecryptionError:
+        raise StartupError(
+            f"The data encryption key does not match the data in {database_path}. Attune changed "
+            "nothing. Set DATA_ENCRYPTION_KEY (or restore attune.key beside the database) to the key "
+            "this database was written with."
+        ) from None

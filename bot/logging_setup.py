@@ -1,0 +1,67 @@
+"""Logging that never carries what people wrote, nor the token.
+
+discord.py logs whole request and response bodies at DEBUG ('... with %s has returned %s'); those
+bodies hold journal text and check-in answers, so the loggers that emit them get a filter that
+swaps any body for a placeholder. The filter sits on the emitting loggers themselves, so it
+applies whatever handlers (ours, pytest's) are attached further up.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+_BODY_LOGGERS = ("discord.http", "discord.webhook.async_", "discord.gateway")
+_PLACEHOLDER = "<body omitted>"
+
+
+def _looks_like_body(value: object) -> bool:
+    if isinstance(value, dict | list | bytes | bytearray):
+        return True
+    if isinstance(value, str):
+        return value.lstrip()[:1] in ("{", "[")
+    return type(value).__name__ in ("FormData", "MultipartParameters")
+
+
+class BodyRedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(_looks_like_body(arg) for arg in record.args):
+            record.args = tuple(_PLACEHOLDER if _looks_like_body(arg) else arg for arg in record.args)
+        return True
+
+
+class SecretRedactingFilter(logging.Filter):
+    """Last line of defence: the token, should anything ever format it into a message."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self._secrets = [secret for secret in secrets if secret]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self._secrets):
+            for secret in self._secrets:
+                message = message.replace(secret, "[redacted]")
+            record.msg, record.args = message, ()
+        return True
+
+
+def install_redaction(secrets: list[str]) -> None:
+    body_filter = BodyRedactingFilter()
+    secret_filter = SecretRedactingFilter(secrets)
+    for name in _BODY_LOGGERS:
+        logger = logging.getLogger(name)
+        for existing in [
+            f for f in logger.filters if isinstance(f, BodyRedactingFilter | SecretRedactingFilter)
+        ]:
+            logger.removeFilter(existing)
+        logger.addFilter(body_filter)
+        logger.addFilter(secret_filter)
+
+
+def configure_logging(level: str, secrets: list[str]) -> None:
+    discord.utils.setup_logging(level=logging.getLevelName(level), root=True)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(SecretRedactingFilter(secrets))
+    install_redaction(secrets)

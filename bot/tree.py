@@ -1,0 +1,51 @@
+"""The command tree: one place that turns failures into a kind, private answer."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserFacingError
+
+log = logging.getLogger(__name__)
+
+SOMETHING_WENT_WRONG = (
+    "Something went wrong on my side, sorry. Nothing you wrote was lost. Please try again in a moment."
+)
+
+
+async def reply_privately(interaction: discord.Interaction[Any], message: str) -> None:
+    """Answer ephemerally whether or not the interaction was already acknowledged."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True)
+        else:
+            await interaction.response.send_message(message, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("Could not deliver an error message for interaction %s", interaction.id)
+
+
+class AttuneTree(app_commands.CommandTree[Any]):
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        original = getattr(error, "original", error)
+        if isinstance(original, UserFacingError):
+            await reply_privately(interaction, original.message)
+            return
+        if isinstance(error, app_commands.CommandOnCooldown):
+            await reply_privately(
+                interaction,
+                f"Let's slow down a little: you can do that again in {error.retry_after:.0f} seconds.",
+            )
+            return
+        if isinstance(error, app_commands.CheckFailure | app_commands.TransformerError):
+            await reply_privately(interaction, str(error) or SOMETHING_WENT_WRONG)
+            return
+        command = interaction.command.qualified_name if interaction.command else "?"
+        # Only the type: an exception message could quote what the person wrote.
+        log.error("Command /%s failed with %s", command, type(original).__name__, exc_info=original)
+        await reply_privately(interaction, SOMETHING_WENT_WRONG)

@@ -1,0 +1,79 @@
+"""Start Attune the way `python -m bot` does, against the fake Discord, and stop or restart it."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from pathlib import Path
+from typing import Any
+
+from bot.__main__ import serve
+from bot.client import AttuneBot
+from bot.config import Settings, load_settings
+from tests.support.clock import FakeClock
+
+TEST_KEY = base64.urlsafe_b64encode(bytes(range(32))).decode()
+
+
+def make_settings(fake: Any, data_dir: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "discord_token": fake.token,
+        "database_url": f"sqlite:///{data_dir / 'attune.db'}",
+        "discord_api_base": fake.api_base,
+        "data_encryption_key": TEST_KEY,
+        "log_level": "DEBUG",
+        "_env_file": None,  # a developer's own .env must not leak into tests
+    }
+    values.update(overrides)
+    return load_settings(Settings, **values)
+
+
+class BotHarness:
+    """One bot process's life, in-process: start, restart, stop, with a clock tests control."""
+
+    def __init__(self, fake: Any, settings: Settings, clock: FakeClock) -> None:
+        self.fake = fake
+        self.settings = settings
+        self.clock = clock
+        self.bot: AttuneBot | None = None
+        self.starts = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, timeout: float = 10.0) -> AttuneBot:
+        built: list[AttuneBot] = []
+
+        def on_built(bot: AttuneBot) -> None:
+            # discord.py waits this long after the last GUILD_CREATE before READY (2 s by default).
+            bot._connection.guild_ready_timeout = 0.05
+            built.append(bot)
+
+        self._task = asyncio.create_task(
+            serve(self.settings, clock=self.clock, handle_signals=False, on_built=on_built)
+        )
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not (built and built[0].is_ready()):
+            if self._task.done():
+                self._task.result()  # re-raise why start-up failed
+                raise RuntimeError("the bot stopped before it was ready")
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError("the bot did not become ready")
+            await asyncio.sleep(0.01)
+        self.bot = built[0]
+        self.starts += 1
+        return self.bot
+
+    async def stop(self) -> None:
+        if self.bot is not None and not self.bot.is_closed():
+            await self.bot.close()
+        if self._task is not None:
+            await asyncio.wait_for(self._task, timeout=10)
+        self._task = None
+
+    async def restart(self) -> AttuneBot:
+        await self.stop()
+        return await self.start()
+
+    @property
+    def running(self) -> AttuneBot:
+        assert self.bot is not None, "start the bot first"
+        return self.bot
