@@ -35,8 +35,8 @@ class InputError(UserFacingError):
     """What someone typed could not be understood; the message says how to write it."""
 
 
-_TIME_24H = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
-_TIME_12H = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m?\.?$")
+_TIME_24H = re.compile(r"^(\d{1,2})[:.h](\d{2})$", re.ASCII)
+_TIME_12H = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m?\.?$", re.ASCII)
 
 
 def parse_time(text: str) -> time:
@@ -56,7 +56,7 @@ def parse_time(text: str) -> time:
         if hour > 23 or minute > 59:
             raise InputError(f"'{_short(text)}' is not a time of day. {example}")
         return time(hour, minute)
-    if cleaned.isdigit():
+    if cleaned.isascii() and cleaned.isdigit():
         raise InputError(f"Did you mean {int(cleaned) % 24}:00 in the morning or evening? {example}")
     raise InputError(f"I could not read '{_short(text)}' as a time. {example}")
 

@@ -145,3 +145,9 @@ def test_next_occurrence_is_after_and_on_a_chosen_day(after, at, days, zone_name
     result = next_occurrence(after, at, days, zone)
     assert after < result <= after + timedelta(days=8, hours=2)
     assert days & (1 << result.astimezone(zone).weekday())
+
+
+@pytest.mark.parametrize("text", ["¹", "²:00", "١٢:٣٠", "９pm"])
+def test_non_ascii_digits_are_refused_kindly(text: str) -> None:
+    with pytest.raises(InputError):
+        parse_time(text)

@@ -1,0 +1,43 @@
+"""The foundation, end to end: Attune starts through `serve` (as `python -m bot` does) against the fake."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.support.harness import BotHarness
+
+
+async def test_start_syncs_commands_once_and_help_answers_privately(attune: BotHarness, world) -> None:
+    fake = attune.fake
+    assert fake.command_sync_requests == 1
+    ix = await fake.slash(world.alice, world.general, "help")
+    await ix.response()
+    assert ix.ephemeral
+    assert "not therapy" in ix.text().lower()
+    assert "/help" in ix.text()
+
+    await attune.restart()
+    assert fake.command_sync_requests == 1, "unchanged commands must not be synced again"
+    ix = await fake.slash(world.alice, world.general, "help")
+    await ix.response()
+    assert ix.ephemeral
+
+
+async def test_a_dropped_gateway_resumes_without_repeating_start_up(attune: BotHarness, world) -> None:
+    fake, bot = attune.fake, attune.running
+    await fake.drop_gateway()
+    await fake.wait_for(lambda: fake.resume_count == 1, timeout=10)
+    assert fake.identify_count == 1
+    assert bot.setup_runs == 1
+    assert fake.command_sync_requests == 1
+    ix = await fake.slash(world.bob, world.general, "help")
+    await ix.response()
+    assert ix.ephemeral
+
+
+async def test_stop_closes_everything_cleanly(attune: BotHarness) -> None:
+    bot = attune.running
+    await attune.stop()
+    assert bot.is_closed()
+    assert not bot.scheduler.running
+    await asyncio.sleep(0)
