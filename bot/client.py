@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 import pkgutil
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 import yarl
@@ -25,7 +25,11 @@ from bot.keycheck import verify_data_key
 from bot.permissions import required_intents
 from bot.repositories.meta import MetaRepository
 from bot.services import Services, build_services
+from bot.services.threads import CoupleThreads
 from bot.tree import AttuneTree
+
+if TYPE_CHECKING:
+    from cogs.checkins.dispatch import CheckinDispatcher
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +74,9 @@ class AttuneBot(commands.Bot):
         self.content = content
         self.clock = clock
         self.services: Services = build_services(database, cipher, content, clock, settings)
+        self.threads = CoupleThreads(self)
         self.extension_names = extensions
+        self.checkin_dispatcher: CheckinDispatcher | None = None  # set by cogs.checkins
         self.setup_runs = 0  # start-up work happens once per process, never again on RESUME
 
     async def setup_hook(self) -> None:
@@ -127,6 +133,14 @@ class AttuneBot(commands.Bot):
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await super().close()
+
+    async def checkin_dispatcher_name(self, guild_id: int, user_id: int) -> str:
+        guild = self.get_guild(guild_id)
+        member = guild.get_member(user_id) if guild else None
+        if member is not None:
+            return member.display_name
+        user = self.get_user(user_id)
+        return user.display_name if user else "your partner"
 
     def command_lines(self) -> list[str]:
         """One line per slash command, derived from the tree so /help never drifts."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import discord
@@ -28,6 +30,33 @@ async def reply_privately(interaction: discord.Interaction[Any], message: str) -
         log.warning("Could not deliver an error message for interaction %s", interaction.id)
 
 
+async def handle_interaction_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+    """The one place a failure becomes a reply: kind, private, and never quoting what was typed."""
+    original = getattr(error, "original", error)
+    if isinstance(original, UserFacingError):
+        await reply_privately(interaction, original.message)
+        return
+    # Only the type: an exception message could quote what the person wrote.
+    log.error("Interaction %s failed with %s", interaction.id, type(original).__name__, exc_info=original)
+    await reply_privately(interaction, SOMETHING_WENT_WRONG)
+
+
+@asynccontextmanager
+async def friendly_errors(interaction: discord.Interaction[Any]) -> AsyncIterator[None]:
+    """Wrap a button or select callback: DynamicItem errors otherwise only reach a log line."""
+    try:
+        yield
+    except Exception as error:
+        await handle_interaction_error(interaction, error)
+
+
+class AttuneModal(discord.ui.Modal):
+    """Base for every modal: errors get the same kind, private answer as commands."""
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
+        await handle_interaction_error(interaction, error)
+
+
 class AttuneTree(app_commands.CommandTree[Any]):
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
@@ -45,7 +74,4 @@ class AttuneTree(app_commands.CommandTree[Any]):
         if isinstance(error, app_commands.CheckFailure | app_commands.TransformerError):
             await reply_privately(interaction, str(error) or SOMETHING_WENT_WRONG)
             return
-        command = interaction.command.qualified_name if interaction.command else "?"
-        # Only the type: an exception message could quote what the person wrote.
-        log.error("Command /%s failed with %s", command, type(original).__name__, exc_info=original)
-        await reply_privately(interaction, SOMETHING_WENT_WRONG)
+        await handle_interaction_error(interaction, original)

@@ -9,15 +9,44 @@ from bot.config import Settings
 from bot.content import ContentLibrary
 from bot.crypto import Cipher
 from bot.db import Database
+from bot.repositories.boundaries import BoundariesRepository
+from bot.repositories.checkins import CheckinRepository
+from bot.repositories.couples import CouplesRepository
+from bot.repositories.exercises import ExercisesRepository
+from bot.repositories.journal import JournalRepository
 from bot.repositories.meta import MetaRepository
+from bot.repositories.people import PeopleRepository
+from bot.services.boundaries import BoundariesService
+from bot.services.checkins import CheckinService
+from bot.services.couples import CouplesService
+from bot.services.exercises import ExercisesService
+from bot.services.journal import JournalService
 
 
 @dataclass(frozen=True)
 class Services:
     meta: MetaRepository
+    people: PeopleRepository
+    couples: CouplesService
+    journal: JournalService
+    exercises: ExercisesService
+    boundaries: BoundariesService
+    checkins: CheckinService
 
 
 def build_services(
     database: Database, cipher: Cipher, content: ContentLibrary, clock: Clock, settings: Settings
 ) -> Services:
-    return Services(meta=MetaRepository(database))
+    return Services(
+        meta=MetaRepository(database),
+        people=PeopleRepository(database),
+        couples=CouplesService(CouplesRepository(database), PeopleRepository(database), clock),
+        journal=JournalService(
+            JournalRepository(database, cipher), PeopleRepository(database), content, clock
+        ),
+        exercises=ExercisesService(ExercisesRepository(database), cipher, content, clock),
+        boundaries=BoundariesService(BoundariesRepository(database), cipher, clock),
+        checkins=CheckinService(
+            CheckinRepository(database, cipher), content, clock, settings.missed_round_grace_minutes
+        ),
+    )

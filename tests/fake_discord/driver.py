@@ -170,9 +170,11 @@ class DriverMixin:
 
     # ------------------------------------------------------------------ public driver API
     async def slash(
-        self, user: FakeUser, channel: FakeChannel, command: str, **options: Any
+        self, user: FakeUser, channel: FakeChannel, command: str, /, **options: Any
     ) -> FakeInteraction:
-        """Run ``/command [group] [sub]`` with options, as ``user`` in ``channel``."""
+        """Run ``/command [group] [sub]`` with options, as ``user`` in ``channel``.
+
+        Positional-only, so a command may have options named ``user`` or ``channel``."""
         data = self._command_data(channel, command, options, focused=None)
         return await self._send(self._base_payload(2, user, channel, data), user, channel)
 

@@ -16,8 +16,10 @@ CREATE TABLE invitations (
     invitee_id      INTEGER NOT NULL,
     status          TEXT NOT NULL DEFAULT 'pending'
                     CHECK (status IN ('pending', 'accepted', 'declined', 'cancelled', 'expired', 'replaced')),
-    channel_id      INTEGER,
+    channel_id      INTEGER,                   -- the invitation posted in the setup channel
     message_id      INTEGER,
+    dm_channel_id   INTEGER,                   -- the copy sent to the invitee by DM, when DMs are open
+    dm_message_id   INTEGER,
     created_at      INTEGER NOT NULL,
     expires_at      INTEGER NOT NULL,
     closed_at       INTEGER

@@ -36,7 +36,8 @@ CREATE TABLE checkin_rounds (
     user_id           INTEGER,
     due_at            INTEGER NOT NULL,
     prompt_id         TEXT NOT NULL,
-    status            TEXT NOT NULL CHECK (status IN ('pending', 'open', 'revealed', 'closed', 'missed', 'skipped')),
+    status            TEXT NOT NULL CHECK (status IN ('pending', 'open', 'revealed', 'answered', 'closed', 'missed', 'skipped')),
+    -- revealed: both partners answered and the answers were posted; answered: a personal round done
     missed_reason     TEXT,                          -- 'downtime' or 'unreachable'
     channel_id        INTEGER,
     message_id        INTEGER,
@@ -51,6 +52,7 @@ CREATE TABLE checkin_rounds (
     UNIQUE (schedule_id, due_at)                     -- the same occurrence can never be recorded twice
 ) STRICT;
 CREATE INDEX checkin_rounds_live ON checkin_rounds (status, id) WHERE status IN ('pending', 'open');
+CREATE INDEX checkin_rounds_unposted_reveals ON checkin_rounds (id) WHERE status = 'revealed' AND reveal_message_id IS NULL;
 CREATE INDEX checkin_rounds_by_couple ON checkin_rounds (couple_id, due_at) WHERE couple_id IS NOT NULL;
 CREATE INDEX checkin_rounds_by_person ON checkin_rounds (user_id, due_at) WHERE user_id IS NOT NULL;
 

@@ -1,0 +1,214 @@
+"""The private journal's storage: every query is scoped to the entry's author.
+
+Title and body are sealed here on the way in and opened on the way out, so nothing above this layer
+sees ciphertext and nothing below it sees plaintext. Every lookup takes the author's user_id with the
+entry id: someone else's entry id finds nothing, exactly like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from sqlite3 import Row
+
+from bot.crypto import Cipher
+from bot.db import Database
+
+TITLE_COLUMN = "journal_entries.title_sealed"
+BODY_COLUMN = "journal_entries.body_sealed"
+
+KINDS = ("entry", "reflection", "checkin", "exercise")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    user_id: int
+    guild_id: int | None
+    kind: str
+    title: str | None
+    body: str
+    mood: int | None
+    prompt_id: str | None
+    round_id: int | None
+    created_at: int
+    updated_at: int
+    shared_channel_id: int | None
+    shared_message_id: int | None
+    shared_at: int | None
+
+    @property
+    def is_shared(self) -> bool:
+        return self.shared_channel_id is not None
+
+
+_COLUMNS = (
+    "id, user_id, guild_id, kind, title_sealed, body_sealed, mood, prompt_id, round_id, created_at, "
+    "updated_at, shared_channel_id, shared_message_id, shared_at"
+)
+
+
+class JournalRepository:
+    def __init__(self, db: Database, cipher: Cipher) -> None:
+        self._db = db
+        self._cipher = cipher
+
+    # -- writing -----------------------------------------------------------------------------
+
+    async def insert(
+        self,
+        *,
+        user_id: int,
+        guild_id: int | None,
+        kind: str,
+        title: str | None,
+        body: str,
+        mood: int | None,
+        prompt_id: str | None,
+        now: int,
+    ) -> Entry:
+        row = await self._db.fetchone(
+            "INSERT INTO journal_entries (user_id, guild_id, kind, title_sealed, body_sealed, mood, "
+            "prompt_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            f"RETURNING {_COLUMNS}",
+            (
+                user_id,
+                guild_id,
+                kind,
+                self._cipher.seal_optional(title, column=TITLE_COLUMN),
+                self._cipher.seal(body, column=BODY_COLUMN),
+                mood,
+                prompt_id,
+                now,
+                now,
+            ),
+        )
+        assert row is not None
+        return self._entry(row)
+
+    async def upsert_checkin(
+        self, *, user_id: int, round_id: int, body: str, mood: int | None, prompt_id: str | None, now: int
+    ) -> Entry:
+        """One entry per (person, round): answering again updates it instead of adding another."""
+        row = await self._db.fetchone(
+            "INSERT INTO journal_entries (user_id, kind, body_sealed, mood, prompt_id, round_id, "
+            "created_at, updated_at) VALUES (?, 'checkin', ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (user_id, round_id) WHERE round_id IS NOT NULL DO UPDATE SET "
+            "body_sealed = excluded.body_sealed, mood = excluded.mood, prompt_id = excluded.prompt_id, "
+            f"updated_at = excluded.updated_at RETURNING {_COLUMNS}",
+            (user_id, self._cipher.seal(body, column=BODY_COLUMN), mood, prompt_id, round_id, now, now),
+        )
+        assert row is not None
+        return self._entry(row)
+
+    async def update(
+        self, *, user_id: int, entry_id: int, title: str | None, body: str, mood: int | None, now: int
+    ) -> Entry | None:
+        row = await self._db.fetchone(
+            "UPDATE journal_entries SET title_sealed = ?, body_sealed = ?, mood = ?, updated_at = ? "
+            f"WHERE id = ? AND user_id = ? RETURNING {_COLUMNS}",
+            (
+                self._cipher.seal_optional(title, column=TITLE_COLUMN),
+                self._cipher.seal(body, column=BODY_COLUMN),
+                mood,
+                now,
+                entry_id,
+                user_id,
+            ),
+        )
+        return None if row is None else self._entry(row)
+
+    async def delete(self, *, user_id: int, entry_id: int) -> Entry | None:
+        row = await self._db.fetchone(
+            f"DELETE FROM journal_entries WHERE id = ? AND user_id = ? RETURNING {_COLUMNS}",
+            (entry_id, user_id),
+        )
+        return None if row is None else self._entry(row)
+
+    # -- sharing -----------------------------------------------------------------------------
+
+    async def claim_share(self, *, user_id: int, entry_id: int, channel_id: int, now: int) -> Entry | None:
+        """Mark the entry as being shared, only if it is not shared already (one post, ever)."""
+        row = await self._db.fetchone(
+            "UPDATE journal_entries SET shared_channel_id = ?, shared_message_id = NULL, shared_at = ? "
+            f"WHERE id = ? AND user_id = ? AND shared_channel_id IS NULL RETURNING {_COLUMNS}",
+            (channel_id, now, entry_id, user_id),
+        )
+        return None if row is None else self._entry(row)
+
+    async def record_share(
+        self, *, user_id: int, entry_id: int, channel_id: int, message_id: int
+    ) -> Entry | None:
+        row = await self._db.fetchone(
+            "UPDATE journal_entries SET shared_message_id = ? "
+            f"WHERE id = ? AND user_id = ? AND shared_channel_id = ? RETURNING {_COLUMNS}",
+            (message_id, entry_id, user_id, channel_id),
+        )
+        return None if row is None else self._entry(row)
+
+    async def clear_share(self, *, user_id: int, entry_id: int, message_id: int | None) -> Entry | None:
+        """Forget the share, but only the one that was seen (a newer share is left alone)."""
+        row = await self._db.fetchone(
+            "UPDATE journal_entries SET shared_channel_id = NULL, shared_message_id = NULL, shared_at = NULL "
+            "WHERE id = ? AND user_id = ? AND shared_message_id IS ? "
+            f"RETURNING {_COLUMNS}",
+            (entry_id, user_id, message_id),
+        )
+        return None if row is None else self._entry(row)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    async def get(self, *, user_id: int, entry_id: int) -> Entry | None:
+        row = await self._db.fetchone(
+            f"SELECT {_COLUMNS} FROM journal_entries WHERE id = ? AND user_id = ?", (entry_id, user_id)
+        )
+        return None if row is None else self._entry(row)
+
+    async def count(self, user_id: int) -> int:
+        value = await self._db.fetchval("SELECT count(*) FROM journal_entries WHERE user_id = ?", (user_id,))
+        return int(value or 0)
+
+    async def page(self, user_id: int, *, limit: int, offset: int) -> list[Entry]:
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM journal_entries WHERE user_id = ? "
+            "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            (user_id, limit, offset),
+        )
+        return [self._entry(row) for row in rows]
+
+    async def all_for(self, user_id: int) -> list[Entry]:
+        """The author's whole journal, newest first (search, autocomplete, export)."""
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM journal_entries WHERE user_id = ? ORDER BY created_at DESC, id DESC",
+            (user_id,),
+        )
+        return [self._entry(row) for row in rows]
+
+    async def prompt_ids_used(self, user_id: int) -> set[str]:
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT prompt_id FROM journal_entries WHERE user_id = ? AND prompt_id IS NOT NULL",
+            (user_id,),
+        )
+        return {str(row[0]) for row in rows}
+
+    async def server_timezone(self, guild_id: int) -> str | None:
+        """The server's timezone from its setup (the couples feature's table), if it was set up."""
+        value = await self._db.fetchval("SELECT timezone FROM guild_settings WHERE guild_id = ?", (guild_id,))
+        return None if value is None else str(value)
+
+    def _entry(self, row: Row) -> Entry:
+        return Entry(
+            id=row["id"],
+            user_id=row["user_id"],
+            guild_id=row["guild_id"],
+            kind=row["kind"],
+            title=self._cipher.open_optional(row["title_sealed"], column=TITLE_COLUMN),
+            body=self._cipher.open(row["body_sealed"], column=BODY_COLUMN),
+            mood=row["mood"],
+            prompt_id=row["prompt_id"],
+            round_id=row["round_id"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            shared_channel_id=row["shared_channel_id"],
+            shared_message_id=row["shared_message_id"],
+            shared_at=row["shared_at"],
+        )

@@ -1,0 +1,266 @@
+"""The rules of check-ins: schedules in local wall-clock time, what falls due, answers and reveals."""
+
+from __future__ import annotations
+
+import random
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.clock import Clock, from_unix, unix
+from bot.content import ContentLibrary, Prompt
+from bot.errors import NotFound, UserFacingError
+from bot.repositories.checkins import Answer, CheckinRepository, DueSchedule, Occurrence, Round, Schedule
+from bot.timeparse import (
+    describe_days,
+    next_occurrence,
+    parse_days,
+    parse_future_date,
+    parse_time,
+    parse_zone,
+)
+
+PAUSED_INDEFINITELY = "9999-12-31"
+ROUND_OPEN_HOURS = 24
+ANSWER_MAX = 2000
+DUE_BATCH = 500
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    round: Round
+    edited: bool
+    ready_to_reveal: bool
+
+
+class CheckinService:
+    def __init__(
+        self, repo: CheckinRepository, content: ContentLibrary, clock: Clock, grace_minutes: int
+    ) -> None:
+        self.repo = repo
+        self._content = content
+        self._clock = clock
+        self._grace = timedelta(minutes=grace_minutes)
+        self._random = random.Random()
+
+    # -- schedules -----------------------------------------------------------------------------
+
+    async def schedule(
+        self,
+        *,
+        couple_id: int | None,
+        user_id: int,
+        time_text: str,
+        days_text: str | None,
+        zone_name: str,
+        reminder_minutes: int | None = 240,
+    ) -> Schedule:
+        """Parse everything first: a bad value changes nothing."""
+        at = parse_time(time_text)
+        days = parse_days(days_text)
+        zone = parse_zone(zone_name)
+        now = self._clock.now()
+        first = next_occurrence(now, at, days, zone)
+        return await self.repo.save_schedule(
+            couple_id=couple_id,
+            user_id=None if couple_id is not None else user_id,
+            local_time=at.strftime("%H:%M"),
+            weekdays=days,
+            timezone=zone.key,
+            reminder_minutes=reminder_minutes,
+            next_due_at=unix(first),
+            by=user_id,
+            now=unix(now),
+        )
+
+    async def pause(self, schedule: Schedule, until_text: str | None) -> date | None:
+        zone = zoneinfo.ZoneInfo(schedule.timezone)
+        today = self._clock.now().astimezone(zone).date()
+        if until_text is None:
+            await self.repo.set_pause(schedule.id, PAUSED_INDEFINITELY, None, unix(self._clock.now()))
+            return None
+        until = parse_future_date(until_text, today)
+        next_due = self._next_due(schedule, not_before=until)
+        await self.repo.set_pause(schedule.id, until.isoformat(), unix(next_due), unix(self._clock.now()))
+        return until
+
+    async def resume(self, schedule: Schedule) -> datetime:
+        next_due = self._next_due(schedule)
+        await self.repo.set_pause(schedule.id, None, unix(next_due), unix(self._clock.now()))
+        return next_due
+
+    async def skip_next(self, schedule: Schedule) -> datetime:
+        if schedule.next_due_at is None:
+            raise UserFacingError(
+                "Check-ins are paused, so there is nothing to skip. /checkin resume starts them again."
+            )
+        await self.repo.set_skip_next(schedule.id, unix(self._clock.now()))
+        return from_unix(schedule.next_due_at)
+
+    async def turn_off(self, schedule: Schedule) -> None:
+        await self.repo.delete_schedule(schedule.id)
+
+    def _next_due(self, schedule: Schedule, not_before: date | None = None) -> datetime:
+        return next_occurrence(
+            self._clock.now(),
+            parse_time(schedule.local_time),
+            schedule.weekdays,
+            zoneinfo.ZoneInfo(schedule.timezone),
+            not_before=not_before,
+        )
+
+    @staticmethod
+    def describe(schedule: Schedule) -> str:
+        days = describe_days(schedule.weekdays)
+        text = f"{schedule.local_time} ({schedule.timezone}), {days}"
+        if schedule.paused_until == PAUSED_INDEFINITELY:
+            return f"{text}; paused until you resume"
+        if schedule.paused_until:
+            return f"{text}; paused until {schedule.paused_until}"
+        if schedule.next_due_at is not None:
+            text += f"; next <t:{schedule.next_due_at}:R>"
+        if schedule.skip_next:
+            text += " (that one will be skipped)"
+        return text
+
+    # -- what falls due ------------------------------------------------------------------------
+
+    async def record_due(self) -> list[int]:
+        """Record every occurrence that is due now; returns the new pending round ids to post."""
+        now = self._clock.now()
+        created: list[int] = []
+        while due := await self.repo.due_schedules(unix(now), DUE_BATCH):
+            plans: list[Occurrence] = []
+            resets: set[str] = set()
+            used_cache: dict[str, set[str]] = {}
+            for item in due:
+                plan, reset = await self._plan(item, now, used_cache)
+                plans.append(plan)
+                if reset:
+                    resets.add(plan.owner)
+            created += await self.repo.apply(plans, unix(now), resets)
+            if len(due) < DUE_BATCH:
+                break
+        return created
+
+    async def _plan(
+        self, due: DueSchedule, now: datetime, used_cache: dict[str, set[str]]
+    ) -> tuple[Occurrence, bool]:
+        schedule = due.schedule
+        assert schedule.next_due_at is not None
+        was_due = from_unix(schedule.next_due_at)
+        zone = zoneinfo.ZoneInfo(schedule.timezone)
+        at = parse_time(schedule.local_time)
+        paused_until = schedule.paused_until
+        due_day = was_due.astimezone(zone).date()
+        paused = paused_until is not None and due_day.isoformat() < paused_until
+        if paused_until is not None and not paused:
+            paused_until = None
+        # Never replay a backlog: the next occurrence is the first one after now.
+        next_due: datetime | None = next_occurrence(
+            max(now, was_due),
+            at,
+            schedule.weekdays,
+            zone,
+            not_before=date.fromisoformat(paused_until) if paused_until else None,
+        )
+        status: str | None
+        reason: str | None = None
+        if due.couple_status == "ended":
+            status, next_due = None, None
+        elif paused or due.couple_status == "paused":
+            status = None
+        elif schedule.skip_next:
+            status = "skipped"
+        elif now - was_due > self._grace:
+            status, reason = "missed", "downtime"
+        else:
+            status = "pending"
+        prompt_id, reset = None, False
+        if status == "pending":
+            prompt, reset = await self._choose_prompt(schedule.owner, schedule.kind, used_cache)
+            prompt_id = prompt.id
+        return (
+            Occurrence(
+                schedule_id=schedule.id,
+                was_due_at=schedule.next_due_at,
+                next_due_at=None if next_due is None else unix(next_due),
+                paused_until=paused_until,
+                clear_skip=status == "skipped",
+                round_status=status,
+                missed_reason=reason,
+                prompt_id=prompt_id,
+                kind=schedule.kind,
+                couple_id=schedule.couple_id,
+                user_id=schedule.user_id,
+                owner=schedule.owner,
+            ),
+            reset,
+        )
+
+    async def _choose_prompt(
+        self, owner: str, kind: str, used_cache: dict[str, set[str]]
+    ) -> tuple[Prompt, bool]:
+        """A prompt not used yet in this owner's cycle; when the bank is used up, a new cycle starts."""
+        bank = self._content.partner_prompts if kind == "couple" else self._content.personal_prompts
+        if owner not in used_cache:
+            used_cache[owner] = await self.repo.used_prompts(owner)
+        fresh = [prompt for prompt in bank if prompt.id not in used_cache[owner]]
+        reset = not fresh
+        chosen = self._random.choice(fresh or list(bank))
+        used_cache[owner] = {chosen.id} if reset else used_cache[owner] | {chosen.id}
+        return chosen, reset
+
+    async def start_now(self, *, couple_id: int | None, user_id: int | None) -> int:
+        kind = "couple" if couple_id is not None else "personal"
+        owner = f"couple:{couple_id}" if couple_id is not None else f"person:{user_id}"
+        prompt, reset = await self._choose_prompt(owner, kind, {})
+        return await self.repo.create_immediate_round(
+            kind=kind,
+            couple_id=couple_id,
+            user_id=user_id,
+            prompt_id=prompt.id,
+            owner=owner,
+            reset_prompts=reset,
+            now=unix(self._clock.now()),
+        )
+
+    def timers_for(self, schedule_reminder: int | None, posted_at: datetime) -> tuple[int | None, int]:
+        remind = None if schedule_reminder is None else unix(posted_at + timedelta(minutes=schedule_reminder))
+        return remind, unix(posted_at + timedelta(hours=ROUND_OPEN_HOURS))
+
+    def prompt_text(self, prompt_id: str) -> str:
+        prompt = self._content.prompt(prompt_id)
+        return prompt.text if prompt is not None else "How are you, really, today?"
+
+    # -- answers -------------------------------------------------------------------------------
+
+    async def round_for_partner(self, round_id: int, user_id: int, partner_ids: tuple[int, ...]) -> Round:
+        found = await self.repo.round(round_id)
+        if found is None or user_id not in partner_ids:
+            raise NotFound("That check-in isn't one of yours, so I can't open it.")
+        return found
+
+    async def answer(self, round_: Round, user_id: int, mood: int, body: str) -> AnswerResult:
+        text = body.strip()
+        if not text:
+            raise UserFacingError(
+                "Your answer was empty, so I didn't save anything. Write a few words and try again."
+            )
+        if len(text) > ANSWER_MAX:
+            raise UserFacingError(
+                f"That's a little long for a check-in ({len(text)} characters; {ANSWER_MAX} fit)."
+            )
+        if not 1 <= mood <= 5:
+            raise UserFacingError("Please pick a mood from 1 to 5.")
+        already = user_id in await self.repo.answered_user_ids(round_.id)
+        if not await self.repo.save_answer(round_.id, user_id, mood, text, unix(self._clock.now())):
+            raise UserFacingError(
+                "This check-in has closed, so I couldn't save that here. "
+                "Your words matter: /journal write keeps them privately."
+            )
+        ready = await self.repo.claim_reveal(round_.id, unix(self._clock.now()))
+        return AnswerResult(round=round_, edited=already, ready_to_reveal=ready)
+
+    async def answers(self, round_id: int) -> list[Answer]:
+        return await self.repo.answers(round_id)

@@ -1,0 +1,287 @@
+"""Couples: each server's setup, pairing invitations, and the couples themselves.
+
+The rules live here; Discord calls (threads, messages) live in the cog and in CoupleThreads.
+"""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.clock import Clock, unix
+from bot.errors import NotFound, UserFacingError
+from bot.repositories.couples import (
+    AlreadyPaired,
+    CheckinScheduleInfo,
+    Couple,
+    CouplesRepository,
+    GuildSettings,
+    Invitation,
+)
+from bot.repositories.people import PeopleRepository
+from bot.timeparse import parse_zone
+
+log = logging.getLogger(__name__)
+
+INVITATION_LIFETIME = timedelta(days=7)
+RESOURCES_MAX = 1500
+
+NOT_SET_UP = (
+    "Attune isn't set up on this server yet, so pairing can't start just now. "
+    "Someone with the Manage Server permission can run /setup to choose the channel "
+    "where couples' private threads live. Once that's done, try again."
+)
+NOT_FOR_YOU = "This invitation isn't for you, so nothing happened."
+NOT_YOUR_COUPLE = "This button isn't for you, so nothing happened."
+
+CLOSED_REASONS = {
+    "accepted": "This invitation was already accepted.",
+    "declined": "This invitation was declined.",
+    "cancelled": "This invitation was withdrawn, so it can't be answered any more.",
+    "expired": "This invitation has expired. Invitations stay open for 7 days; ask for a new one anytime.",
+    "replaced": "A newer invitation replaced this one, so it can't be answered any more.",
+}
+
+
+class InvitationClosed(UserFacingError):
+    """The invitation can no longer be answered; `invitation` says why (its status)."""
+
+    def __init__(self, invitation: Invitation) -> None:
+        super().__init__(CLOSED_REASONS.get(invitation.status, "This invitation is no longer open."))
+        self.invitation = invitation
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    invitation: Invitation
+    replaced: list[Invitation]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Who someone wants to invite, as Discord described them."""
+
+    user_id: int
+    is_bot: bool
+    in_guild: bool
+
+
+class CouplesService:
+    def __init__(self, repository: CouplesRepository, people: PeopleRepository, clock: Clock) -> None:
+        self._repo = repository
+        self._people = people
+        self._clock = clock
+
+    def _now(self) -> int:
+        return unix(self._clock.now())
+
+    # -- server setup --------------------------------------------------------------------------
+
+    async def guild_settings(self, guild_id: int) -> GuildSettings | None:
+        return await self._repo.guild_settings(guild_id)
+
+    async def require_setup(self, guild_id: int | None) -> GuildSettings:
+        if guild_id is None:
+            raise UserFacingError("Pairing happens inside a server. Please use this command there.")
+        settings = await self._repo.guild_settings(guild_id)
+        if settings is None:
+            raise UserFacingError(NOT_SET_UP)
+        return settings
+
+    async def configure(
+        self,
+        guild_id: int,
+        channel_id: int,
+        *,
+        timezone: str | None,
+        resources_text: str | None,
+        updated_by: int,
+    ) -> GuildSettings:
+        zone = parse_zone(timezone).key if timezone else None
+        text = resources_text.strip() if resources_text else None
+        if text is not None and len(text) > RESOURCES_MAX:
+            raise UserFacingError(
+                f"The resources text is a little long: please keep it under {RESOURCES_MAX} characters."
+            )
+        return await self._repo.save_guild_settings(
+            guild_id, channel_id, zone, text or None, updated_by, self._now()
+        )
+
+    async def timezone_for(self, user_id: int, guild_id: int | None) -> zoneinfo.ZoneInfo:
+        """The person's own timezone, else their server's, else UTC."""
+        person = await self._people.get(user_id)
+        names = [person.timezone if person else None]
+        if guild_id is not None:
+            settings = await self._repo.guild_settings(guild_id)
+            names.append(settings.timezone if settings else None)
+        for name in names:
+            if name:
+                try:
+                    return zoneinfo.ZoneInfo(name)
+                except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                    log.warning("Stored timezone is not known to this system; falling back")
+        return zoneinfo.ZoneInfo("UTC")
+
+    # -- couples -------------------------------------------------------------------------------
+
+    async def active_couple_for(self, guild_id: int, user_id: int) -> Couple | None:
+        """The person's couple in this server when it is active (not paused, not ended)."""
+        couple = await self._repo.current_couple_for(guild_id, user_id)
+        return couple if couple is not None and couple.status == "active" else None
+
+    async def current_couple_for(self, guild_id: int, user_id: int) -> Couple | None:
+        """The person's couple in this server, active or paused (paused while a partner is away)."""
+        return await self._repo.current_couple_for(guild_id, user_id)
+
+    async def couple_by_id(self, couple_id: int) -> Couple | None:
+        return await self._repo.couple_by_id(couple_id)
+
+    async def couple_by_thread(self, thread_id: int) -> Couple | None:
+        return await self._repo.couple_by_thread(thread_id)
+
+    async def require_couple(self, guild_id: int | None, user_id: int) -> Couple:
+        if guild_id is None:
+            raise UserFacingError("Couples live inside a server. Please use this command there.")
+        await self.require_setup(guild_id)
+        couple = await self._repo.current_couple_for(guild_id, user_id)
+        if couple is None:
+            raise NotFound(
+                "You're not paired with anyone on this server yet. "
+                "When you're ready, /pair invite asks your partner to join you."
+            )
+        return couple
+
+    async def replace_thread(self, couple_id: int, old_thread_id: int | None, new_thread_id: int) -> bool:
+        """Record a couple's new thread, only if the record still names `old_thread_id` (atomic)."""
+        return await self._repo.replace_thread(couple_id, old_thread_id, new_thread_id)
+
+    async def checkin_schedule(self, couple_id: int) -> CheckinScheduleInfo | None:
+        return await self._repo.checkin_schedule(couple_id)
+
+    # -- invitations ---------------------------------------------------------------------------
+
+    async def invite(self, guild_id: int, inviter_id: int, candidate: Candidate) -> NewInvitation:
+        await self.require_setup(guild_id)
+        if candidate.is_bot:
+            raise UserFacingError("Bots can't be partners on Attune. Please invite the person you're with.")
+        if candidate.user_id == inviter_id:
+            raise UserFacingError(
+                "You can't pair with yourself here. For time with your own thoughts, try /journal."
+            )
+        if not candidate.in_guild:
+            raise UserFacingError(
+                "That person isn't a member of this server, so I can't invite them. "
+                "Once they've joined, try again."
+            )
+        if await self._repo.current_couple_for(guild_id, inviter_id) is not None:
+            raise UserFacingError(
+                "You're already paired on this server. To pair with someone else, /pair leave first."
+            )
+        if await self._repo.current_couple_for(guild_id, candidate.user_id) is not None:
+            raise UserFacingError(
+                "That person is already paired with someone on this server, so I can't send an invitation."
+            )
+        now = self._now()
+        expires_at = now + int(INVITATION_LIFETIME.total_seconds())
+        invitation, replaced = await self._repo.create_invitation(
+            guild_id, inviter_id, candidate.user_id, now, expires_at
+        )
+        return NewInvitation(invitation, replaced)
+
+    async def record_invitation_messages(
+        self,
+        invitation_id: int,
+        *,
+        channel_id: int | None = None,
+        message_id: int | None = None,
+        dm_channel_id: int | None = None,
+        dm_message_id: int | None = None,
+    ) -> None:
+        await self._repo.set_invitation_messages(
+            invitation_id,
+            channel_id=channel_id,
+            message_id=message_id,
+            dm_channel_id=dm_channel_id,
+            dm_message_id=dm_message_id,
+        )
+
+    async def invitation_for_invitee(self, invitation_id: int, user_id: int) -> Invitation:
+        """The invitation, if it is addressed to this person; anything else looks like it isn't there."""
+        invitation = await self._repo.invitation(invitation_id)
+        if invitation is None or invitation.invitee_id != user_id:
+            raise NotFound(NOT_FOR_YOU)
+        return invitation
+
+    async def _open_invitation(self, invitation_id: int, user_id: int) -> Invitation:
+        invitation = await self.invitation_for_invitee(invitation_id, user_id)
+        if invitation.status == "pending" and invitation.expires_at <= self._now():
+            expired = await self._repo.close_invitation(invitation.id, "expired", self._now())
+            invitation = expired or (await self._repo.invitation(invitation.id)) or invitation
+        if invitation.status != "pending":
+            raise InvitationClosed(invitation)
+        return invitation
+
+    async def accept(self, invitation_id: int, user_id: int) -> tuple[Invitation, Couple]:
+        """Accept an invitation addressed to `user_id`: the couple and both members, in one transaction."""
+        invitation = await self._open_invitation(invitation_id, user_id)
+        try:
+            result = await self._repo.accept_invitation(invitation.id, self._now())
+        except AlreadyPaired:
+            raise UserFacingError(
+                "One of you is already paired on this server, so this invitation can't start a new couple. "
+                "Nothing was changed."
+            ) from None
+        if result is None:  # answered or expired meanwhile
+            latest = await self._repo.invitation(invitation.id)
+            raise InvitationClosed(latest or invitation)
+        return result
+
+    async def decline(self, invitation_id: int, user_id: int) -> Invitation:
+        invitation = await self._open_invitation(invitation_id, user_id)
+        declined = await self._repo.close_invitation(invitation.id, "declined", self._now())
+        if declined is None:
+            latest = await self._repo.invitation(invitation.id)
+            raise InvitationClosed(latest or invitation)
+        return declined
+
+    async def expire(self, invitation_id: int) -> Invitation | None:
+        """Expire a pending invitation now (used when it is answered too late)."""
+        return await self._repo.close_invitation(invitation_id, "expired", self._now())
+
+    async def cancel(self, guild_id: int | None, inviter_id: int) -> Invitation:
+        if guild_id is None:
+            raise UserFacingError("Invitations live inside a server. Please use this command there.")
+        await self.require_setup(guild_id)
+        pending = await self._repo.pending_invitation_from(guild_id, inviter_id)
+        if pending is None:
+            raise NotFound("You have no open invitation on this server, so there's nothing to cancel.")
+        cancelled = await self._repo.close_invitation(pending.id, "cancelled", self._now())
+        if cancelled is None:
+            raise UserFacingError("That invitation was answered just now, so it can't be cancelled.")
+        return cancelled
+
+    # -- leaving and membership ----------------------------------------------------------------
+
+    async def check_can_leave(self, couple_id: int, user_id: int) -> Couple:
+        couple = await self._repo.couple_by_id(couple_id)
+        if couple is None or not couple.includes(user_id):
+            raise NotFound(NOT_YOUR_COUPLE)
+        if couple.status == "ended":
+            raise UserFacingError("This pairing has already ended. Nothing else to do.")
+        return couple
+
+    async def leave(self, couple_id: int, user_id: int) -> Couple:
+        """End the couple. Nothing personal is deleted; shared history stays for export."""
+        await self.check_can_leave(couple_id, user_id)
+        ended = await self._repo.end_couple(couple_id, self._now())
+        if ended is None:
+            raise UserFacingError("This pairing has already ended. Nothing else to do.")
+        return ended
+
+    async def member_left(self, guild_id: int, user_id: int) -> list[Couple]:
+        return await self._repo.member_left(guild_id, user_id)
+
+    async def member_returned(self, guild_id: int, user_id: int) -> list[Couple]:
+        return await self._repo.member_joined(guild_id, user_id)

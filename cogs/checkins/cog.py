@@ -1,0 +1,280 @@
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import AttuneBot
+from bot.clock import unix
+from bot.errors import UserFacingError
+from bot.repositories.checkins import Schedule
+from bot.timeparse import parse_zone, zone_choices
+from bot.ui import ATTUNE_COLOUR
+from cogs.checkins.views import HistoryPageButton
+
+HISTORY_PAGE = 3
+REMINDER_CHOICES = [
+    app_commands.Choice(name="off", value=0),
+    app_commands.Choice(name="after 1 hour", value=60),
+    app_commands.Choice(name="after 2 hours", value=120),
+    app_commands.Choice(name="after 4 hours (default)", value=240),
+    app_commands.Choice(name="after 8 hours", value=480),
+    app_commands.Choice(name="after 12 hours", value=720),
+]
+NOT_IN_A_COUPLE = "You're not paired with anyone in this server yet. `/pair invite` is where it starts."
+
+
+async def zone_autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=zone, value=zone) for zone in zone_choices(current)]
+
+
+async def render_history(
+    bot: AttuneBot, couple: Any, page: int
+) -> tuple[discord.Embed, discord.ui.View | None]:
+    repo = bot.services.checkins.repo
+    total = await repo.count_revealed(couple.id)
+    pages = max(1, -(-total // HISTORY_PAGE))
+    page = min(max(page, 0), pages - 1)
+    embed = discord.Embed(title="Your check-ins together", colour=ATTUNE_COLOUR)
+    if total == 0:
+        embed.description = "Nothing here yet. Once you've both answered a check-in, it appears here."
+        return embed, None
+    names = {uid: await bot.checkin_dispatcher_name(couple.guild_id, uid) for uid in couple.partner_ids}
+    for round_ in await repo.revealed_rounds(couple.id, page * HISTORY_PAGE, HISTORY_PAGE):
+        answers = await bot.services.checkins.answers(round_.id)
+        lines = [f"**{names.get(a.user_id, 'partner')}** · mood {a.mood}/5\n{a.body}" for a in answers]
+        value = "\n\n".join(lines)
+        title = f"<t:{round_.due_at}:D> · {bot.services.checkins.prompt_text(round_.prompt_id)}"
+        embed.add_field(
+            name=title[:256], value=value[:1021] + ("..." if len(value) > 1021 else ""), inline=False
+        )
+    embed.set_footer(text=f"Page {page + 1} of {pages}")
+    view = discord.ui.View(timeout=None)
+    if page > 0:
+        view.add_item(HistoryPageButton(couple.id, page - 1, "Newer"))
+    if page < pages - 1:
+        view.add_item(HistoryPageButton(couple.id, page + 1, "Older"))
+    return embed, view if view.children else None
+
+
+class CheckinCog(commands.Cog):
+    checkin = app_commands.Group(name="checkin", description="Check-ins: a gentle daily rhythm together")
+    personal = app_commands.Group(name="personal", description="Your own check-ins by DM", parent=checkin)
+
+    def __init__(self, bot: AttuneBot) -> None:
+        self.bot = bot
+
+    @property
+    def service(self) -> Any:
+        return self.bot.services.checkins
+
+    async def _couple(self, interaction: discord.Interaction[AttuneBot]) -> Any:
+        if interaction.guild_id is None:
+            raise UserFacingError("Couple check-ins live in your server: please use this there.")
+        couple = await self.bot.services.couples.active_couple_for(interaction.guild_id, interaction.user.id)
+        if couple is None:
+            raise UserFacingError(NOT_IN_A_COUPLE)
+        return couple
+
+    async def _couple_schedule(self, interaction: discord.Interaction[AttuneBot]) -> tuple[Any, Schedule]:
+        couple = await self._couple(interaction)
+        schedule = await self.service.repo.schedule_for_couple(couple.id)
+        if schedule is None:
+            raise UserFacingError(
+                "You don't have check-ins scheduled yet. `/checkin schedule time:21:00` sets them up."
+            )
+        return couple, schedule
+
+    async def _zone_name(self, interaction: discord.Interaction[AttuneBot], given: str | None) -> str:
+        if given:
+            return parse_zone(given).key
+        zone = await self.bot.services.couples.timezone_for(interaction.user.id, interaction.guild_id)
+        return str(zone.key)
+
+    async def _tell_thread(self, couple: Any, text: str) -> None:
+        try:
+            thread = await self.bot.threads.ensure_thread(couple)
+            await thread.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException:
+            pass  # the change is saved; telling the partner is best effort
+
+    @checkin.command(name="schedule", description="Set when your couple check-in arrives in your thread")
+    @app_commands.describe(
+        time="Local time, like 21:00 or 9pm",
+        days="daily, weekdays, weekends, or a list like mon,wed,fri",
+        timezone="Your time zone, like Europe/London",
+        reminder="A gentle reminder if one of you hasn't answered",
+    )
+    @app_commands.autocomplete(timezone=zone_autocomplete)
+    @app_commands.choices(reminder=REMINDER_CHOICES)
+    async def schedule(
+        self,
+        interaction: discord.Interaction[AttuneBot],
+        time: app_commands.Range[str, 1, 20],
+        days: app_commands.Range[str, 1, 60] | None = None,
+        timezone: app_commands.Range[str, 1, 64] | None = None,
+        reminder: app_commands.Choice[int] | None = None,
+    ) -> None:
+        couple = await self._couple(interaction)
+        zone_name = await self._zone_name(interaction, timezone)
+        minutes = 240 if reminder is None else (reminder.value or None)
+        saved = await self.service.schedule(
+            couple_id=couple.id,
+            user_id=interaction.user.id,
+            time_text=time,
+            days_text=days,
+            zone_name=zone_name,
+            reminder_minutes=minutes,
+        )
+        described = self.service.describe(saved)
+        await interaction.response.send_message(f"Check-ins set: {described}.", ephemeral=True)
+        await self._tell_thread(
+            couple, f"{interaction.user.display_name} set your check-ins for {described}."
+        )
+        self._wake()
+
+    @checkin.command(name="show", description="See your check-in schedule")
+    async def show(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        _, schedule = await self._couple_schedule(interaction)
+        await interaction.response.send_message(
+            f"Your check-ins: {self.service.describe(schedule)}.", ephemeral=True
+        )
+
+    @checkin.command(name="pause", description="Pause check-ins, until a date or until you resume")
+    @app_commands.describe(until="The date they start again, like 2026-12-24 (leave empty: until you resume)")
+    async def pause(
+        self, interaction: discord.Interaction[AttuneBot], until: app_commands.Range[str, 1, 20] | None = None
+    ) -> None:
+        couple, schedule = await self._couple_schedule(interaction)
+        resumes = await self.service.pause(schedule, until)
+        when = f"until {resumes.isoformat()}" if resumes else "until one of you resumes them"
+        await interaction.response.send_message(
+            f"Check-ins paused {when}. Take the time you need.", ephemeral=True
+        )
+        await self._tell_thread(couple, f"{interaction.user.display_name} paused your check-ins {when}.")
+
+    @checkin.command(name="resume", description="Start paused check-ins again")
+    async def resume(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        couple, schedule = await self._couple_schedule(interaction)
+        next_due = await self.service.resume(schedule)
+        await interaction.response.send_message(
+            f"Welcome back. Next check-in: <t:{unix(next_due)}:f>.", ephemeral=True
+        )
+        await self._tell_thread(couple, f"{interaction.user.display_name} resumed your check-ins.")
+        self._wake()
+
+    @checkin.command(name="skip", description="Skip the next check-in only")
+    async def skip(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        couple, schedule = await self._couple_schedule(interaction)
+        skipped = await self.service.skip_next(schedule)
+        await interaction.response.send_message(
+            f"The check-in of <t:{unix(skipped)}:f> will be skipped. The one after comes as usual.",
+            ephemeral=True,
+        )
+        await self._tell_thread(couple, f"{interaction.user.display_name} skipped your next check-in.")
+
+    @checkin.command(name="now", description="Start a check-in right now")
+    async def now(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        couple = await self._couple(interaction)
+        await self.service.start_now(couple_id=couple.id, user_id=None)
+        await interaction.response.send_message("A check-in is on its way to your thread.", ephemeral=True)
+        await self._dispatch_soon()
+
+    @checkin.command(name="off", description="Stop scheduled check-ins (your history stays)")
+    async def off(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        couple, schedule = await self._couple_schedule(interaction)
+        await self.service.turn_off(schedule)
+        await interaction.response.send_message(
+            "Scheduled check-ins are off. Your history stays.", ephemeral=True
+        )
+        await self._tell_thread(couple, f"{interaction.user.display_name} turned scheduled check-ins off.")
+
+    @checkin.command(name="history", description="Your revealed check-ins, newest first")
+    async def history(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        couple = await self._couple(interaction)
+        embed, view = await render_history(self.bot, couple, 0)
+        if view is None:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @checkin.command(name="nudges", description="Turn the DM that tells you a check-in is ready on or off")
+    async def nudges(self, interaction: discord.Interaction[AttuneBot], enabled: bool) -> None:
+        now = unix(self.bot.clock.now())
+        await self.bot.services.people.set_dm_nudges(interaction.user.id, enabled, now)
+        state = "on" if enabled else "off"
+        await interaction.response.send_message(f"Check-in DMs are {state}.", ephemeral=True)
+
+    @personal.command(name="set", description="A private check-in by DM at your own time")
+    @app_commands.describe(
+        time="Local time, like 21:00 or 9pm", days="daily, weekdays, weekends, or mon,wed,fri"
+    )
+    @app_commands.autocomplete(timezone=zone_autocomplete)
+    async def personal_set(
+        self,
+        interaction: discord.Interaction[AttuneBot],
+        time: app_commands.Range[str, 1, 20],
+        days: app_commands.Range[str, 1, 60] | None = None,
+        timezone: app_commands.Range[str, 1, 64] | None = None,
+    ) -> None:
+        zone_name = await self._zone_name(interaction, timezone)
+        saved = await self.service.schedule(
+            couple_id=None,
+            user_id=interaction.user.id,
+            time_text=time,
+            days_text=days,
+            zone_name=zone_name,
+            reminder_minutes=None,
+        )
+        await interaction.response.send_message(
+            f"Your personal check-ins: {self.service.describe(saved)}. They arrive by DM, so keep DMs open "
+            "for this server.",
+            ephemeral=True,
+        )
+        self._wake()
+
+    @personal.command(name="off", description="Stop your personal check-ins")
+    async def personal_off(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        schedule = await self.service.repo.schedule_for_person(interaction.user.id)
+        if schedule is None:
+            raise UserFacingError("You don't have personal check-ins set up, so there's nothing to turn off.")
+        await self.service.turn_off(schedule)
+        await interaction.response.send_message(
+            "Personal check-ins are off. Your journal keeps every answer.", ephemeral=True
+        )
+
+    @app_commands.command(name="timezone", description="Set your own time zone")
+    @app_commands.autocomplete(zone=zone_autocomplete)
+    async def timezone(
+        self, interaction: discord.Interaction[AttuneBot], zone: app_commands.Range[str, 1, 64]
+    ) -> None:
+        parsed = parse_zone(zone)
+        await self.bot.services.people.set_timezone(
+            interaction.user.id, parsed.key, unix(self.bot.clock.now())
+        )
+        await interaction.response.send_message(f"Your time zone is now {parsed.key}.", ephemeral=True)
+
+    def _wake(self) -> None:
+        if self.bot.checkin_dispatcher is not None:
+            self.bot.checkin_dispatcher.wake()
+
+    async def _dispatch_soon(self) -> None:
+        self._wake()
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[AttuneBot], command: Any
+    ) -> None:
+        # DMs had failed: now that the person is here, tell them once, privately, and try DMs again.
+        if await self.bot.services.people.take_unreachable_notice(interaction.user.id):
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.followup.send(
+                    "I couldn't reach you by DM lately, so check-in notes didn't arrive. If you'd like them, "
+                    "allow DMs from this server's members (Privacy Settings).",
+                    ephemeral=True,
+                )

@@ -1,0 +1,344 @@
+"""Posting check-ins: one APScheduler job wakes for the next due time (or every 30 s) and drives
+everything from the database, so a restart never sends twice and never forgets what was due."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.clock import from_unix, unix
+from bot.errors import NotFound, UserFacingError
+from bot.pacing import Pacer
+from bot.ui import ATTUNE_COLOUR
+from cogs.checkins.views import (
+    AnswerModal,
+    reveal_embeds,
+    round_embed,
+    round_view,
+    write_view,
+)
+
+if TYPE_CHECKING:
+    from bot.client import AttuneBot
+    from bot.repositories.checkins import Round
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "attune:checkins:dispatch"
+SAFETY_INTERVAL_SECONDS = 30
+DAILY_DM_FAILURE_CAP = 3
+SENDS_PER_SECOND = 40.0
+CONCURRENT_SENDS = 8
+DM_CLOSED = 50007
+
+
+class CheckinDispatcher:
+    def __init__(self, bot: AttuneBot) -> None:
+        self.bot = bot
+        self.service = bot.services.checkins
+        self.repo = bot.services.checkins.repo
+        self.pacer = Pacer(SENDS_PER_SECOND)
+        self._tick_lock = asyncio.Lock()
+
+    # -- the job -------------------------------------------------------------------------------
+
+    def install(self) -> None:
+        self.bot.scheduler.add_job(
+            self.run_job,
+            "interval",
+            seconds=SAFETY_INTERVAL_SECONDS,
+            id=JOB_ID,
+            replace_existing=True,
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+
+    async def run_job(self) -> None:
+        await self.bot.wait_until_ready()
+        try:
+            await self.tick()
+        except Exception:
+            log.exception("Check-in dispatch failed; it will run again shortly")
+        await self._schedule_next_wake()
+
+    def wake(self) -> None:
+        """Run the dispatch now (a schedule changed, or /checkin now)."""
+        job = self.bot.scheduler.get_job(JOB_ID)
+        if job is not None:
+            job.modify(next_run_time=datetime.now(UTC))
+
+    async def _schedule_next_wake(self) -> None:
+        candidates = [t for t in (await self.repo.earliest_due(), await self.repo.earliest_timer()) if t]
+        if not candidates:
+            return
+        delay = max(0, min(candidates) - unix(self.bot.clock.now()))
+        if delay < SAFETY_INTERVAL_SECONDS:
+            job = self.bot.scheduler.get_job(JOB_ID)
+            if job is not None:
+                job.modify(next_run_time=datetime.fromtimestamp(datetime.now(UTC).timestamp() + delay, UTC))
+
+    async def tick(self) -> None:
+        """Record what is due, post it, post reveals, remind, close. Safe to run at any time."""
+        async with self._tick_lock:
+            await self.service.record_due()
+            await self._gather(self._post_round, await self.repo.pending_rounds(limit=5000))
+            await self._gather(self._post_reveal, await self.repo.unposted_reveals(limit=1000))
+            now = unix(self.bot.clock.now())
+            await self._gather(self._remind, await self.repo.claim_reminders(now, limit=1000))
+            await self._gather(self._close, await self.repo.close_expired(now, limit=1000))
+
+    async def _gather(self, work: Any, items: list[Round]) -> None:
+        if not items:
+            return
+        semaphore = asyncio.Semaphore(CONCURRENT_SENDS)
+
+        async def one(item: Round) -> None:
+            async with semaphore:
+                try:
+                    await work(item)
+                except Exception:
+                    log.exception("Check-in round %s: %s failed; will retry", item.id, work.__name__)
+
+        await asyncio.gather(*(one(item) for item in items))
+
+    # -- posting -------------------------------------------------------------------------------
+
+    async def _post_round(self, round_: Round) -> None:
+        if round_.kind == "personal":
+            await self._post_personal(round_)
+            return
+        assert round_.couple_id is not None
+        couple = await self.bot.services.couples.couple_by_id(round_.couple_id)
+        if couple is None or couple.status != "active":
+            await self.repo.mark_undeliverable(round_.id, "paused")
+            return
+        attempts = await self.repo.count_attempt(round_.id)
+        if attempts == 0:
+            return  # someone else already moved it on
+        thread = await self.bot.threads.ensure_thread(couple)
+        message = await self._find_posted(thread, round_.id) if attempts > 1 else None
+        if message is None:
+            await self.pacer.wait()
+            prompt = self.service.prompt_text(round_.prompt_id)
+            names = [(await self._name(couple.guild_id, uid), False) for uid in couple.partner_ids]
+            message = await thread.send(
+                content=" ".join(f"<@{uid}>" for uid in couple.partner_ids),
+                embed=round_embed(prompt, names),
+                view=round_view(round_.id),
+                allowed_mentions=discord.AllowedMentions(users=True),
+            )
+        schedule = await self.repo.schedule_for_couple(couple.id)
+        posted = self.bot.clock.now()
+        remind_at, closes_at = self.service.timers_for(schedule.reminder_minutes if schedule else 240, posted)
+        await self.repo.mark_posted(
+            round_.id,
+            channel_id=thread.id,
+            message_id=message.id,
+            posted_at=unix(posted),
+            remind_at=remind_at,
+            closes_at=closes_at,
+        )
+        if await self.repo.claim_nudge(round_.id):
+            for user_id in couple.partner_ids:
+                await self._nudge(user_id, message.jump_url)
+
+    async def _find_posted(self, channel: discord.abc.Messageable, round_id: int) -> discord.Message | None:
+        """After a crash between recording and posting: did the post reach Discord? Look first."""
+        wanted = f"attune:checkin:answer:{round_id}"
+        async for message in channel.history(limit=50):
+            if self.bot.user is not None and message.author.id != self.bot.user.id:
+                continue
+            for row in message.components:
+                for child in getattr(row, "children", []):
+                    if getattr(child, "custom_id", None) == wanted:
+                        return message
+        return None
+
+    async def _post_personal(self, round_: Round) -> None:
+        assert round_.user_id is not None
+        if not await self._may_dm(round_.user_id):
+            await self.repo.mark_undeliverable(round_.id, "unreachable")
+            return
+        if await self.repo.count_attempt(round_.id) == 0:
+            return
+        prompt = self.service.prompt_text(round_.prompt_id)
+        embed = discord.Embed(
+            title="Your check-in",
+            description=f"**{prompt}**\n\nPress Write when you have a quiet minute. "
+            "It goes to your private journal.",
+            colour=ATTUNE_COLOUR,
+        )
+        message = await self._dm(round_.user_id, embed=embed, view=write_view(round_.id))
+        if message is None:
+            await self.repo.mark_undeliverable(round_.id, "unreachable")
+            return
+        posted = self.bot.clock.now()
+        _, closes_at = self.service.timers_for(None, posted)
+        await self.repo.mark_posted(
+            round_.id,
+            channel_id=message.channel.id,
+            message_id=message.id,
+            posted_at=unix(posted),
+            remind_at=None,
+            closes_at=closes_at,
+        )
+
+    async def _post_reveal(self, round_: Round) -> None:
+        assert round_.couple_id is not None
+        couple = await self.bot.services.couples.couple_by_id(round_.couple_id)
+        if couple is None:
+            return
+        thread = await self.bot.threads.ensure_thread(couple)
+        answers = await self.service.answers(round_.id)
+        prompt = self.service.prompt_text(round_.prompt_id)
+        rendered = [(await self._name(couple.guild_id, a.user_id), a.mood, a.body) for a in answers]
+        await self.pacer.wait()
+        message = await thread.send(
+            content="You've both answered. Here's what you each wrote:",
+            embeds=reveal_embeds(prompt, rendered),
+        )
+        await self.repo.mark_reveal_posted(round_.id, message.id)
+        await self._refresh_round_message(round_, status="revealed")
+
+    async def _remind(self, round_: Round) -> None:
+        if round_.couple_id is None or round_.message_id is None:
+            return
+        couple = await self.bot.services.couples.couple_by_id(round_.couple_id)
+        if couple is None or couple.status != "active":
+            return
+        answered = await self.repo.answered_user_ids(round_.id)
+        link = f"https://discord.com/channels/{couple.guild_id}/{round_.channel_id}/{round_.message_id}"
+        for user_id in couple.partner_ids:
+            if user_id not in answered:
+                await self._dm(
+                    user_id,
+                    content="A gentle reminder: today's check-in is still waiting for you, "
+                    f"whenever you're ready. {link}",
+                )
+
+    async def _close(self, round_: Round) -> None:
+        if round_.kind == "couple":
+            await self._refresh_round_message(round_, status="closed")
+
+    async def _refresh_round_message(self, round_: Round, status: str) -> None:
+        if round_.couple_id is None or round_.channel_id is None or round_.message_id is None:
+            return
+        couple = await self.bot.services.couples.couple_by_id(round_.couple_id)
+        if couple is None:
+            return
+        answered = await self.repo.answered_user_ids(round_.id)
+        names = [(await self._name(couple.guild_id, uid), uid in answered) for uid in couple.partner_ids]
+        embed = round_embed(self.service.prompt_text(round_.prompt_id), names, status)
+        try:
+            channel = self.bot.get_channel(round_.channel_id) or await self.bot.fetch_channel(
+                round_.channel_id
+            )
+            assert isinstance(channel, discord.Thread | discord.TextChannel)
+            view = round_view(round_.id) if status == "open" else None
+            await channel.get_partial_message(round_.message_id).edit(embed=embed, view=view)
+        except discord.HTTPException:
+            log.info("Could not update the message of check-in round %s", round_.id)
+
+    # -- answering -----------------------------------------------------------------------------
+
+    async def open_answer(self, interaction: discord.Interaction[AttuneBot], round_id: int) -> None:
+        round_ = await self.repo.round(round_id)
+        couple = None
+        if round_ is not None and round_.couple_id is not None:
+            couple = await self.bot.services.couples.couple_by_id(round_.couple_id)
+        if round_ is None or couple is None or interaction.user.id not in couple.partner_ids:
+            raise NotFound("This check-in belongs to someone else, so it isn't yours to answer.")
+        if round_.status != "open":
+            raise UserFacingError(
+                "This check-in has closed. You can still write privately with /journal write."
+            )
+        earlier = next(
+            (a for a in await self.service.answers(round_.id) if a.user_id == interaction.user.id), None
+        )
+        await interaction.response.send_modal(
+            AnswerModal(self.bot, round_, self.service.prompt_text(round_.prompt_id), earlier)
+        )
+
+    async def submit_answer(
+        self, interaction: discord.Interaction[AttuneBot], round_: Round, mood: int, body: str
+    ) -> None:
+        # Saved (committed) before the modal is acknowledged: an acknowledged answer is never lost.
+        result = await self.service.answer(round_, interaction.user.id, mood, body)
+        if result.ready_to_reveal:
+            note = "Saved. You've both answered, so your answers are now in the thread."
+        elif result.edited:
+            note = "Updated. Your partner will see it once they've answered too."
+        else:
+            note = "Saved, privately. Your partner will see it once they've answered too."
+        await interaction.response.send_message(note, ephemeral=True)
+        fresh = await self.repo.round(round_.id)
+        if fresh is not None:
+            await self._refresh_round_message(fresh, status="open" if fresh.status == "open" else "revealed")
+        if result.ready_to_reveal and fresh is not None:
+            await self._post_reveal(fresh)
+
+    async def submit_personal(
+        self, interaction: discord.Interaction[AttuneBot], round_: Round, mood: int, body: str
+    ) -> None:
+        journal = self.bot.services.journal
+        entry = await journal.save_checkin_answer(
+            user_id=interaction.user.id, body=body, mood=mood, prompt_id=round_.prompt_id, round_id=round_.id
+        )
+        await self.repo.mark_personal_answered(round_.id, interaction.user.id)
+        await interaction.response.send_message(
+            f"Saved to your private journal (entry {entry.id}). Thank you for checking in with yourself.",
+            ephemeral=True,
+        )
+
+    # -- DMs -----------------------------------------------------------------------------------
+
+    async def _may_dm(self, user_id: int) -> bool:
+        person = await self.bot.services.people.get(user_id)
+        if person is not None and not person.dm_reachable:
+            return False
+        today = self.bot.clock.now().date()
+        return await self.bot.services.people.dm_failures_on(user_id, today) < DAILY_DM_FAILURE_CAP
+
+    async def _nudge(self, user_id: int, link: str) -> None:
+        person = await self.bot.services.people.get(user_id)
+        if person is not None and not person.dm_nudges:
+            return
+        await self._dm(user_id, content=f"Your check-in is ready, whenever you have a quiet minute: {link}")
+
+    async def _dm(self, user_id: int, **kwargs: Any) -> discord.Message | None:
+        """Send a DM unless DMs are known to be closed; a 50007 marks them closed (no retries)."""
+        if not await self._may_dm(user_id):
+            return None
+        try:
+            await self.pacer.wait()
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            return await user.send(**kwargs)
+        except discord.Forbidden as error:
+            if error.code == DM_CLOSED:
+                now = self.bot.clock.now()
+                await self.bot.services.people.record_dm_failure(user_id, now.date(), unix(now))
+            return None
+        except discord.HTTPException:
+            log.info("A DM could not be delivered")
+            return None
+
+    async def _name(self, guild_id: int, user_id: int) -> str:
+        guild = self.bot.get_guild(guild_id)
+        member = guild.get_member(user_id) if guild else None
+        if member is not None:
+            return member.display_name
+        user = self.bot.get_user(user_id)
+        return user.display_name if user else "your partner"
+
+
+def due_time_text(seconds: int | None) -> str:
+    return "not scheduled" if seconds is None else f"<t:{seconds}:f>"
+
+
+__all__ = ["JOB_ID", "CheckinDispatcher", "due_time_text", "from_unix"]

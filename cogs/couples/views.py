@@ -1,0 +1,223 @@
+"""Pairing buttons: DynamicItems that survive restarts and reload their invitation or couple from
+the database. Only the invitee can answer an invitation; only a partner can confirm leaving."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.errors import UserFacingError
+from bot.services.couples import InvitationClosed
+from bot.tree import friendly_errors
+
+if TYPE_CHECKING:
+    from bot.client import AttuneBot
+    from bot.repositories.couples import Invitation
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def invitation_view(invitation_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(AcceptButton(invitation_id))
+    view.add_item(DeclineButton(invitation_id))
+    return view
+
+
+def leave_view(couple_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(LeaveConfirmButton(couple_id))
+    view.add_item(LeaveCancelButton(couple_id))
+    return view
+
+
+def closed_invitation_text(invitation: Invitation) -> str:
+    return {
+        "accepted": "💛 This invitation was accepted.",
+        "declined": "This invitation is closed.",
+        "cancelled": "This invitation was withdrawn.",
+        "expired": "This invitation has expired.",
+        "replaced": "This invitation was replaced by a newer one.",
+    }.get(invitation.status, "This invitation is closed.")
+
+
+async def refresh_invitation_messages(bot: AttuneBot, invitation: Invitation) -> None:
+    """Edit the invitation's messages (channel and DM) to say how it ended, without buttons. Best effort."""
+    if invitation.status == "pending":
+        return
+    text = closed_invitation_text(invitation)
+    for channel_id, message_id in (
+        (invitation.channel_id, invitation.message_id),
+        (invitation.dm_channel_id, invitation.dm_message_id),
+    ):
+        if channel_id is None or message_id is None:
+            continue
+        message = bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+        try:
+            await message.edit(content=text, embed=None, view=None, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as exc:
+            log.info("Could not update invitation %s's message (%s)", invitation.id, exc.code)
+
+
+class AcceptButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"attune:pair:accept:(?P<invitation_id>[0-9]+)"
+):
+    def __init__(self, invitation_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Accept",
+                style=discord.ButtonStyle.success,
+                custom_id=f"attune:pair:accept:{invitation_id}",
+            )
+        )
+        self.invitation_id = invitation_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> AcceptButton:
+        return cls(int(match["invitation_id"]))
+
+    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
+        async with friendly_errors(interaction):
+            bot = interaction.client
+            couples = bot.services.couples
+            invitation = await couples.invitation_for_invitee(self.invitation_id, interaction.user.id)
+            guild = bot.get_guild(invitation.guild_id)
+            if guild is None or guild.get_member(invitation.inviter_id) is None:
+                raise UserFacingError(
+                    "The person who invited you isn't in that server any more, so this invitation "
+                    "can't be accepted. Nothing was changed."
+                )
+            if guild.get_member(invitation.invitee_id) is None:
+                raise UserFacingError("You'd need to be a member of that server to accept this invitation.")
+            try:
+                invitation, couple = await couples.accept(self.invitation_id, interaction.user.id)
+            except InvitationClosed as closed:
+                await refresh_invitation_messages(bot, closed.invitation)
+                raise
+            await interaction.response.send_message(
+                f"You're now paired with <@{invitation.inviter_id}>. 💛 I'm opening your private thread…",
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            await refresh_invitation_messages(bot, invitation)
+            try:
+                thread = await bot.threads.ensure_thread(couple)
+            except UserFacingError as problem:
+                await interaction.followup.send(problem.message, ephemeral=True)
+                return
+            await interaction.followup.send(
+                f"Your private thread is ready: {thread.mention}. "
+                "Only the two of you (and Attune) can see it.",
+                ephemeral=True,
+            )
+
+
+class DeclineButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"attune:pair:decline:(?P<invitation_id>[0-9]+)"
+):
+    def __init__(self, invitation_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Decline",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"attune:pair:decline:{invitation_id}",
+            )
+        )
+        self.invitation_id = invitation_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> DeclineButton:
+        return cls(int(match["invitation_id"]))
+
+    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
+        async with friendly_errors(interaction):
+            bot = interaction.client
+            try:
+                invitation = await bot.services.couples.decline(self.invitation_id, interaction.user.id)
+            except InvitationClosed as closed:
+                await refresh_invitation_messages(bot, closed.invitation)
+                raise
+            await interaction.response.send_message(
+                "Okay, you declined the invitation. That's completely fine; nothing else changes.",
+                ephemeral=True,
+            )
+            await refresh_invitation_messages(bot, invitation)
+
+
+class LeaveConfirmButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"attune:pair:leave:(?P<couple_id>[0-9]+)"
+):
+    def __init__(self, couple_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Yes, end our pairing",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"attune:pair:leave:{couple_id}",
+            )
+        )
+        self.couple_id = couple_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> LeaveConfirmButton:
+        return cls(int(match["couple_id"]))
+
+    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
+        async with friendly_errors(interaction):
+            bot = interaction.client
+            couple = await bot.services.couples.leave(self.couple_id, interaction.user.id)
+            await interaction.response.edit_message(
+                content=(
+                    "Your pairing has ended. Your journal and everything you wrote stay with you, and "
+                    "your shared history is kept for export. Take good care of yourself. 💛"
+                ),
+                view=None,
+            )
+            partner_id = couple.partner_of(interaction.user.id)
+            name = getattr(interaction.user, "display_name", None) or interaction.user.name
+            await bot.threads.close(
+                couple,
+                (
+                    f"<@{partner_id}>, {name} has ended your pairing on Attune. This thread is now "
+                    "closed and kept as it was; nothing either of you wrote has been deleted, and your "
+                    "journals stay with each of you. Go gently. If you'd like support, /resources "
+                    "lists places to turn to."
+                ),
+                notify_user_id=partner_id,
+            )
+
+
+class LeaveCancelButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"attune:pair:stay:(?P<couple_id>[0-9]+)"
+):
+    def __init__(self, couple_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Cancel", style=discord.ButtonStyle.secondary, custom_id=f"attune:pair:stay:{couple_id}"
+            )
+        )
+        self.couple_id = couple_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> LeaveCancelButton:
+        return cls(int(match["couple_id"]))
+
+    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
+        async with friendly_errors(interaction):
+            await interaction.client.services.couples.check_can_leave(self.couple_id, interaction.user.id)
+            await interaction.response.edit_message(content="Okay, nothing changed. 💛", view=None)
+
+
+DYNAMIC_ITEMS = (AcceptButton, DeclineButton, LeaveConfirmButton, LeaveCancelButton)

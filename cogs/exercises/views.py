@@ -1,0 +1,330 @@
+"""The step-by-step flow: persistent buttons and a select that reload everything from the database.
+
+custom_ids: attune:ex:nav:<run>:<step> (Back / Next / Finish; step == number of steps finishes),
+attune:ex:reflect:<run>:<step>, attune:ex:pick:<run> (choose a reflection to share),
+attune:ex:post:<run>:<step> (post the previewed reflection), attune:ex:back:<run> (cancel the preview).
+Every item checks the presser owns the run: anyone else gets the same private answer as for a run
+that does not exist, and nothing changes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Self
+
+import discord
+
+from bot.client import AttuneBot
+from bot.content import Exercise
+from bot.errors import NotFound
+from bot.repositories.exercises import ExerciseRun
+from bot.services.exercises import REFLECTION_MAX, RUN_NOT_FOUND
+from bot.tree import AttuneModal, friendly_errors
+from cogs.exercises.render import (
+    SAVED_NOTE,
+    share_option_label,
+    shared_reflection_embed,
+    step_embed,
+    summary_embed,
+)
+from cogs.exercises.share import has_active_couple, post_to_couple_thread, require_active_couple
+from cogs.resources.cog import send_resources
+from cogs.resources.render import truncate
+
+Interaction = discord.Interaction[AttuneBot]
+MODAL_TITLE_MAX = 45
+
+PREVIEW_TEXT = "This is what your partner will see in your thread. Post it?"
+SHARE_OFFER = (
+    "If you like, you can share **one** of these with your partner in your thread. "
+    "You'll see a preview first, and nothing is posted until you say so."
+)
+RESOURCES_CLOSING = "Whatever you found here, you don't have to hold it alone. Places to turn to are below."
+
+
+# -- rendering a run ---------------------------------------------------------------------------
+
+
+async def render_step(
+    bot: AttuneBot, run: ExerciseRun, note: str | None = None
+) -> tuple[discord.Embed, discord.ui.View]:
+    exercise = bot.services.exercises.exercise(run.exercise_id)
+    step = min(run.step, len(exercise.steps) - 1)  # the exercise may have lost a step since
+    reflection = await bot.services.exercises.reflection(run.id, run.user_id, step)
+    return step_embed(exercise, step, reflection, note), step_view(run.id, exercise, step)
+
+
+def step_view(run_id: int, exercise: Exercise, step: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(NavButton(run_id, max(step - 1, 0), label="Back", disabled=step == 0))
+    if exercise.steps[step].question:
+        view.add_item(ReflectButton(run_id, step))
+    last = step + 1 == len(exercise.steps)
+    view.add_item(
+        NavButton(
+            run_id,
+            step + 1,
+            label="Finish" if last else "Next",
+            style=discord.ButtonStyle.success if last else discord.ButtonStyle.primary,
+        )
+    )
+    return view
+
+
+async def render_ending(
+    bot: AttuneBot, run: ExerciseRun, guild_id: int | None, note: str | None = None
+) -> tuple[discord.Embed, discord.ui.View | None]:
+    """The summary of the person's own reflections, and the offer to share one (never when private)."""
+    service = bot.services.exercises
+    exercise = service.exercise(run.exercise_id)
+    reflections = await service.reflections(run.id, run.user_id)
+    closing: str | None = RESOURCES_CLOSING if exercise.ends_with_resources else None
+    view: discord.ui.View | None = None
+    if not exercise.private:
+        if run.shared_step is not None and 0 <= run.shared_step < len(exercise.steps):
+            closing = f"You shared “{exercise.steps[run.shared_step].title}” with your partner."
+        elif reflections and service.shareable(run) and await has_active_couple(bot, guild_id, run.user_id):
+            closing = SHARE_OFFER
+            view = discord.ui.View(timeout=None)
+            view.add_item(SharePick(run.id, exercise, reflections))
+    if note:
+        closing = f"{note}\n\n{closing}" if closing else note
+    return summary_embed(exercise, reflections, closing), view
+
+
+async def own_run(interaction: Interaction, run_id: int) -> ExerciseRun:
+    """The run, when the presser owns it; anyone else is told exactly what a missing run says."""
+    return await interaction.client.services.exercises.run(run_id, interaction.user.id)
+
+
+# -- items ------------------------------------------------------------------------------------
+
+
+class NavButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"attune:ex:nav:(?P<run_id>[0-9]+):(?P<step>[0-9]+)",
+):
+    def __init__(
+        self,
+        run_id: int,
+        step: int,
+        *,
+        label: str = "Next",
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=style, disabled=disabled, custom_id=f"attune:ex:nav:{run_id}:{step}"
+            )
+        )
+        self.run_id = run_id
+        self.step = step
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["run_id"]), int(match["step"]))
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        async with friendly_errors(interaction):
+            bot = interaction.client
+            service = bot.services.exercises
+            run = await own_run(interaction, self.run_id)
+            exercise = service.exercise(run.exercise_id)
+            if self.step >= len(exercise.steps):
+                finished = await service.finish(run.id, interaction.user.id)
+                embed, view = await render_ending(bot, finished, interaction.guild_id)
+                await _edit(interaction, embed, view)
+                if exercise.ends_with_resources:
+                    await send_resources(bot, interaction)
+                return
+            moved = await service.go_to(run.id, interaction.user.id, self.step, interaction.guild_id)
+            embed, step_view_ = await render_step(bot, moved)
+            await _edit(interaction, embed, step_view_)
+
+
+class ReflectButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"attune:ex:reflect:(?P<run_id>[0-9]+):(?P<step>[0-9]+)",
+):
+    def __init__(self, run_id: int, step: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Reflect",
+                emoji="✍️",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"attune:ex:reflect:{run_id}:{step}",
+            )
+        )
+        self.run_id = run_id
+        self.step = step
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["run_id"]), int(match["step"]))
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        async with friendly_errors(interaction):
+            service = interaction.client.services.exercises
+            run = await own_run(interaction, self.run_id)
+            exercise = service.exercise(run.exercise_id)
+            if run.finished:
+                raise NotFound(RUN_NOT_FOUND)
+            if not 0 <= self.step < len(exercise.steps) or not exercise.steps[self.step].question:
+                raise NotFound(RUN_NOT_FOUND)
+            earlier = await service.reflection(run.id, interaction.user.id, self.step)
+            await interaction.response.send_modal(ReflectModal(run.id, exercise, self.step, earlier))
+
+
+class ReflectModal(AttuneModal):
+    def __init__(self, run_id: int, exercise: Exercise, step: int, earlier: str | None) -> None:
+        super().__init__(title=truncate(f"Reflect: {exercise.steps[step].title}", MODAL_TITLE_MAX))
+        self.run_id = run_id
+        self.step = step
+        self.add_item(discord.ui.TextDisplay(exercise.steps[step].question or ""))
+        self.answer: discord.ui.TextInput[ReflectModal] = discord.ui.TextInput(
+            custom_id="reflection",
+            style=discord.TextStyle.paragraph,
+            max_length=REFLECTION_MAX,
+            default=earlier,
+            placeholder="Write as much or as little as you like. Only you can see this.",
+        )
+        self.add_item(discord.ui.Label(text="Your reflection", component=self.answer))
+
+    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
+        service = interaction.client.services.exercises
+        await service.save_reflection(self.run_id, interaction.user.id, self.step, self.answer.value)
+        run = await service.go_to(self.run_id, interaction.user.id, self.step, interaction.guild_id)
+        embed, view = await render_step(interaction.client, run, note=SAVED_NOTE)
+        if interaction.message is not None:
+            await interaction.response.edit_message(embed=embed, view=view)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+
+class SharePick(
+    discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]],
+    template=r"attune:ex:pick:(?P<run_id>[0-9]+)",
+):
+    def __init__(
+        self, run_id: int, exercise: Exercise | None = None, reflections: dict[int, str] | None = None
+    ) -> None:
+        options = [
+            discord.SelectOption(
+                label=share_option_label(exercise, step), value=str(step), description=truncate(text, 100)
+            )
+            for step, text in sorted((reflections or {}).items())
+            if exercise is not None and 0 <= step < len(exercise.steps)
+        ][:25]
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"attune:ex:pick:{run_id}",
+                placeholder="Choose one reflection to share",
+                options=options or [discord.SelectOption(label="-", value="0")],
+            )
+        )
+        self.run_id = run_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["run_id"]))
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        async with friendly_errors(interaction):
+            bot = interaction.client
+            service = bot.services.exercises
+            run = await own_run(interaction, self.run_id)
+            values = self.item.values
+            if not values or not str(values[0]).isdigit():
+                raise NotFound(RUN_NOT_FOUND)
+            step = int(values[0])
+            text = await service.reflection_to_share(run.id, interaction.user.id, step)
+            await require_active_couple(bot, interaction.guild_id, interaction.user.id)
+            exercise = service.exercise(run.exercise_id)
+            preview = shared_reflection_embed(interaction.user.display_name, exercise, step, text)
+            view = discord.ui.View(timeout=None)
+            view.add_item(SharePost(run.id, step))
+            view.add_item(ShareBack(run.id))
+            await interaction.response.edit_message(content=PREVIEW_TEXT, embed=preview, view=view)
+
+
+class SharePost(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"attune:ex:post:(?P<run_id>[0-9]+):(?P<step>[0-9]+)",
+):
+    def __init__(self, run_id: int, step: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Post", style=discord.ButtonStyle.success, custom_id=f"attune:ex:post:{run_id}:{step}"
+            )
+        )
+        self.run_id = run_id
+        self.step = step
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["run_id"]), int(match["step"]))
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        async with friendly_errors(interaction):
+            bot = interaction.client
+            service = bot.services.exercises
+            user_id = interaction.user.id
+            run = await own_run(interaction, self.run_id)
+            await require_active_couple(bot, interaction.guild_id, user_id)
+            await interaction.response.defer()
+            text = await service.claim_share(run.id, user_id, self.step)
+            exercise = service.exercise(run.exercise_id)
+            embed = shared_reflection_embed(interaction.user.display_name, exercise, self.step, text)
+            try:
+                thread = await post_to_couple_thread(bot, interaction.guild_id, user_id, embed)
+            except BaseException:
+                await service.release_share(run.id, user_id, self.step)
+                raise
+            shared = await service.run(run.id, user_id)
+            ending, view = await render_ending(
+                bot, shared, interaction.guild_id, note=f"Posted in {thread.mention}."
+            )
+            await interaction.edit_original_response(content=None, embed=ending, view=view)
+
+
+class ShareBack(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"attune:ex:back:(?P<run_id>[0-9]+)",
+):
+    def __init__(self, run_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Cancel", style=discord.ButtonStyle.secondary, custom_id=f"attune:ex:back:{run_id}"
+            )
+        )
+        self.run_id = run_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["run_id"]))
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        async with friendly_errors(interaction):
+            run = await own_run(interaction, self.run_id)
+            embed, view = await render_ending(
+                interaction.client, run, interaction.guild_id, note="Nothing was posted."
+            )
+            await interaction.response.edit_message(content=None, embed=embed, view=view)
+
+
+async def _edit(interaction: Interaction, embed: discord.Embed, view: discord.ui.View | None) -> None:
+    await interaction.response.edit_message(content=None, embed=embed, view=view)
+
+
+DYNAMIC_ITEMS = (NavButton, ReflectButton, SharePick, SharePost, ShareBack)

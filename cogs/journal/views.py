@@ -1,0 +1,337 @@
+"""Journal modals and buttons.
+
+Modals save first and reply second, so a Discord error after saving never loses what was written.
+Buttons are DynamicItems carrying the owner's id: they survive restarts, reload the entry from the
+database, and answer anyone but the owner with a private "this isn't for you".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.content import Prompt
+from bot.repositories.journal import Entry
+from bot.services.journal import BODY_MAX, MOODS, TITLE_MAX, entry_datetime
+from bot.tree import AttuneModal, friendly_errors
+from cogs.journal.render import page_embed, shared_embed
+from cogs.journal.sharing import post_entry, refresh_post, remove_post, zone_for
+
+if TYPE_CHECKING:
+    from bot.client import AttuneBot
+
+NOT_YOURS = "This isn't for you, so nothing changed."
+PREVIEW_NOTE = "This is how it will look in your shared thread. Post it?"
+NOT_POSTED = "Nothing was posted. It stays private in your journal; /journal share can post it later."
+
+
+# -- modals ------------------------------------------------------------------------------------
+
+
+def mood_select(default: int | None = None) -> discord.ui.Select[Any]:
+    return discord.ui.Select(
+        custom_id="mood",
+        placeholder="Optional: how are you feeling?",
+        options=[
+            discord.SelectOption(label=f"{value} · {name}", value=str(value), default=value == default)
+            for value, name in MOODS.items()
+        ],
+        min_values=0,
+        max_values=1,
+        required=False,
+    )
+
+
+def chosen_mood(select: discord.ui.Select[Any]) -> int | None:
+    return int(select.values[0]) if select.values else None
+
+
+class _EntryModal(AttuneModal):
+    """Title (optional), the entry itself and a mood; `entry` prefills them for editing."""
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        body_label: str,
+        prompt: Prompt | None = None,
+        entry: Entry | None = None,
+        with_mood: bool = True,
+        guide: str | None = None,
+    ) -> None:
+        super().__init__(title=title)
+        self.prompt = prompt
+        if prompt is not None:
+            self.add_item(discord.ui.TextDisplay(f"**A prompt for you:** {prompt.text}"))
+        elif guide is not None:
+            self.add_item(discord.ui.TextDisplay(guide))
+        self.title_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            custom_id="title",
+            max_length=TITLE_MAX,
+            required=False,
+            default=entry.title if entry else None,
+            placeholder="A few words, if you like",
+        )
+        self.add_item(discord.ui.Label(text="Title (optional)", component=self.title_input))
+        self.body_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            custom_id="body",
+            style=discord.TextStyle.paragraph,
+            max_length=BODY_MAX,
+            default=entry.body if entry else None,
+            placeholder=prompt.text if prompt else "Whatever is true for you right now.",
+        )
+        self.add_item(discord.ui.Label(text=body_label, component=self.body_input))
+        self.mood_input: discord.ui.Select[Any] | None = None
+        if with_mood:
+            self.mood_input = mood_select(entry.mood if entry else None)
+            self.add_item(discord.ui.Label(text="Mood (optional)", component=self.mood_input))
+
+    @property
+    def mood(self) -> int | None:
+        return None if self.mood_input is None else chosen_mood(self.mood_input)
+
+
+class WriteModal(_EntryModal):
+    def __init__(self, prompt: Prompt | None) -> None:
+        super().__init__(title="Write in your journal", body_label="Your entry", prompt=prompt)
+
+    async def on_submit(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
+        bot = interaction.client
+        entry = await bot.services.journal.write(  # saved before anything else can go wrong
+            interaction.user.id,
+            title=self.title_input.value,
+            body=self.body_input.value,
+            mood=self.mood,
+            prompt_id=self.prompt.id if self.prompt else None,
+            guild_id=interaction.guild_id,
+        )
+        zone = await zone_for(bot, interaction.user.id, interaction.guild_id)
+        await interaction.response.send_message(
+            f"Saved to your journal · {entry_datetime(entry, zone)}. Only you can see it.", ephemeral=True
+        )
+
+
+class EditModal(_EntryModal):
+    def __init__(self, entry: Entry) -> None:
+        super().__init__(title="Edit your entry", body_label="Your entry", entry=entry)
+        self.entry_id = entry.id
+
+    async def on_submit(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
+        bot = interaction.client
+        entry = await bot.services.journal.edit(
+            interaction.user.id,
+            self.entry_id,
+            title=self.title_input.value,
+            body=self.body_input.value,
+            mood=self.mood,
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        note = ""
+        if entry.is_shared and not await refresh_post(bot, entry, interaction.user, interaction.guild_id):
+            note = (
+                " I couldn't update the copy in your shared thread, though; /journal unshare takes it down."
+            )
+        elif entry.is_shared:
+            note = " The copy in your shared thread was updated too."
+        await interaction.followup.send(f"Your entry is updated.{note}", ephemeral=True)
+
+
+class ReflectModal(_EntryModal):
+    def __init__(self) -> None:
+        super().__init__(
+            title="Something for your partner",
+            body_label="What you'd like them to hear",
+            with_mood=False,
+            guide="You'll see a preview before anything is posted. A copy stays in your journal.",
+        )
+
+    async def on_submit(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
+        bot = interaction.client
+        entry = await bot.services.journal.write(  # kept in the journal first, posted on confirmation
+            interaction.user.id,
+            title=self.title_input.value,
+            body=self.body_input.value,
+            kind="reflection",
+            guild_id=interaction.guild_id,
+        )
+        await send_preview(interaction, entry)
+
+
+async def send_preview(interaction: discord.Interaction[AttuneBot], entry: Entry) -> None:
+    zone = await zone_for(interaction.client, interaction.user.id, interaction.guild_id)
+    await interaction.response.send_message(
+        PREVIEW_NOTE,
+        embed=shared_embed(entry, interaction.user, zone),
+        view=share_preview_view(interaction.user.id, entry.id),
+        ephemeral=True,
+    )
+
+
+# -- buttons -----------------------------------------------------------------------------------
+
+
+def _button(
+    custom_id: str, label: str, style: discord.ButtonStyle, disabled: bool = False
+) -> discord.ui.Button[Any]:
+    return discord.ui.Button(label=label, style=style, custom_id=custom_id, disabled=disabled)
+
+
+class _OwnedButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"attune:journal:unused"):
+    """A button only its owner may press; the owner id comes from the custom_id."""
+
+    owner_id: int
+
+    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
+        async with friendly_errors(interaction):
+            if interaction.user.id != self.owner_id:
+                await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+                return
+            await self.act(interaction)
+
+    async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        raise NotImplementedError
+
+
+class PageButton(_OwnedButton, template=r"attune:journal:page:(?P<owner_id>[0-9]+):(?P<page>[0-9]+)"):
+    def __init__(self, owner_id: int, page: int, label: str = "Page", disabled: bool = False) -> None:
+        super().__init__(
+            _button(f"attune:journal:page:{owner_id}:{page}", label, discord.ButtonStyle.secondary, disabled)
+        )
+        self.owner_id = owner_id
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PageButton:
+        return cls(int(match["owner_id"]), int(match["page"]))
+
+    async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        embed, view = await journal_page(interaction, self.owner_id, self.page)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+async def journal_page(
+    interaction: discord.Interaction[AttuneBot], owner_id: int, page: int
+) -> tuple[discord.Embed, discord.ui.View]:
+    bot = interaction.client
+    found = await bot.services.journal.page(owner_id, page)
+    zone = await zone_for(bot, owner_id, interaction.guild_id)
+    view = discord.ui.View(timeout=None)
+    if found.pages > 1:
+        view.add_item(PageButton(owner_id, max(found.page - 1, 0), "◀ Newer", disabled=found.page == 0))
+        view.add_item(PageButton(owner_id, found.page + 1, "Older ▶", disabled=found.page + 1 >= found.pages))
+    return page_embed(found, zone), view
+
+
+class PostButton(_OwnedButton, template=r"attune:journal:post:(?P<owner_id>[0-9]+):(?P<entry_id>[0-9]+)"):
+    def __init__(self, owner_id: int, entry_id: int) -> None:
+        super().__init__(
+            _button(f"attune:journal:post:{owner_id}:{entry_id}", "Post", discord.ButtonStyle.primary)
+        )
+        self.owner_id = owner_id
+        self.entry_id = entry_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PostButton:
+        return cls(int(match["owner_id"]), int(match["entry_id"]))
+
+    async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        await interaction.response.defer()
+        _, thread = await post_entry(
+            interaction.client, interaction.user, interaction.guild_id, self.entry_id
+        )
+        await interaction.edit_original_response(
+            content=f"Posted in {thread.mention}. /journal unshare takes it back whenever you like.",
+            embed=None,
+            view=None,
+        )
+
+
+class CancelButton(_OwnedButton, template=r"attune:journal:cancel:(?P<owner_id>[0-9]+):(?P<entry_id>[0-9]+)"):
+    def __init__(self, owner_id: int, entry_id: int) -> None:
+        super().__init__(
+            _button(f"attune:journal:cancel:{owner_id}:{entry_id}", "Cancel", discord.ButtonStyle.secondary)
+        )
+        self.owner_id = owner_id
+        self.entry_id = entry_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> CancelButton:
+        return cls(int(match["owner_id"]), int(match["entry_id"]))
+
+    async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        await interaction.response.edit_message(content=NOT_POSTED, embed=None, view=None)
+
+
+def share_preview_view(owner_id: int, entry_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(PostButton(owner_id, entry_id))
+    view.add_item(CancelButton(owner_id, entry_id))
+    return view
+
+
+class DeleteButton(_OwnedButton, template=r"attune:journal:delete:(?P<owner_id>[0-9]+):(?P<entry_id>[0-9]+)"):
+    def __init__(self, owner_id: int, entry_id: int) -> None:
+        super().__init__(
+            _button(f"attune:journal:delete:{owner_id}:{entry_id}", "Delete it", discord.ButtonStyle.danger)
+        )
+        self.owner_id = owner_id
+        self.entry_id = entry_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> DeleteButton:
+        return cls(int(match["owner_id"]), int(match["entry_id"]))
+
+    async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        journal = interaction.client.services.journal
+        entry = await journal.get(self.owner_id, self.entry_id)
+        # Take the shared copy down first: an entry must never vanish while its post stays up.
+        await remove_post(interaction.client, entry)
+        await journal.delete(self.owner_id, self.entry_id)
+        note = " The copy in your shared thread is gone too." if entry.is_shared else ""
+        await interaction.response.edit_message(
+            content=f"Deleted from your journal.{note}", embed=None, view=None
+        )
+
+
+class KeepButton(_OwnedButton, template=r"attune:journal:keep:(?P<owner_id>[0-9]+):(?P<entry_id>[0-9]+)"):
+    def __init__(self, owner_id: int, entry_id: int) -> None:
+        super().__init__(
+            _button(f"attune:journal:keep:{owner_id}:{entry_id}", "Keep it", discord.ButtonStyle.secondary)
+        )
+        self.owner_id = owner_id
+        self.entry_id = entry_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> KeepButton:
+        return cls(int(match["owner_id"]), int(match["entry_id"]))
+
+    async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        await interaction.response.edit_message(content="Kept. Nothing was deleted.", embed=None, view=None)
+
+
+def delete_view(owner_id: int, entry_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(DeleteButton(owner_id, entry_id))
+    view.add_item(KeepButton(owner_id, entry_id))
+    return view
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    PageButton,
+    PostButton,
+    CancelButton,
+    DeleteButton,
+    KeepButton,
+)

@@ -1,0 +1,322 @@
+"""Check-ins end to end: the dispatcher driven by a controllable clock, through the fake Discord."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.support.harness import BotHarness
+
+START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Paris
+
+
+async def pair(attune: BotHarness, world: Any, a: Any, b: Any) -> Any:
+    """A couple made the way people make one: setup, invite, accept. Returns the thread."""
+    fake = attune.fake
+    if not fake.threads_in(world.general):
+        ix = await fake.slash(world.mod, world.general, "setup", channel=world.general)
+        await ix.response()
+    ix = await fake.slash(a, world.general, "pair invite", partner=b)
+    await ix.response()
+    invitation = await fake.wait_for_message(world.general, lambda m: "Accept" in str(m.buttons()))
+    accept = await fake.press(b, invitation, "Accept")
+    await accept.response()
+
+    def ours() -> list[Any]:
+        return [
+            t
+            for t in fake.threads_in(world.general)
+            if {a.id, b.id} <= {u.id for u in fake.thread_members(t)}
+        ]
+
+    await fake.wait_for(lambda: bool(ours()))
+    threads = ours()
+    return threads[-1]
+
+
+def rounds(attune: BotHarness) -> list[sqlite3.Row]:
+    db = sqlite3.connect(attune.settings.database_path)
+    db.row_factory = sqlite3.Row
+    try:
+        return db.execute("SELECT * FROM checkin_rounds ORDER BY id").fetchall()
+    finally:
+        db.close()
+
+
+def all_round_posts(fake: Any, thread: Any) -> list[Any]:
+    """Every check-in message, open or closed (closed ones lose their Answer button)."""
+    return [m for m in fake.messages_in(thread) if "Today's check-in" in m.text()]
+
+
+def round_messages(fake: Any, thread: Any) -> list[Any]:
+    return [
+        m
+        for m in fake.messages_in(thread)
+        if any("attune:checkin:answer" in (b[1] or "") for b in m.buttons())
+    ]
+
+
+async def answer(fake: Any, user: Any, message: Any, mood: str, text: str) -> Any:
+    ix = await fake.press(user, message, "Answer")
+    await ix.response()
+    assert ix.modal is not None
+    submitted = await fake.submit_modal(user, ix, {"mood": [mood], "answer": text})
+    await submitted.response()
+    return submitted
+
+
+@pytest.fixture
+async def couple(attune: BotHarness, world: Any) -> Any:
+    attune.clock.set(START)
+    return await pair(attune, world, world.alice, world.bob)
+
+
+async def test_a_round_is_posted_at_its_time_and_revealed_when_both_answer(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
+    assert dispatcher is not None
+    ix = await fake.slash(world.alice, world.general, "checkin schedule", time="9pm", timezone="Europe/Paris")
+    await ix.response()
+    assert ix.ephemeral and "21:00" in ix.text()
+    await fake.wait_for_message(couple, lambda m: "set your check-ins" in m.content)  # the partner is told
+
+    attune.clock.set(datetime(2026, 3, 2, 19, 59, tzinfo=UTC))
+    await dispatcher.tick()
+    assert round_messages(fake, couple) == []
+
+    attune.clock.set(datetime(2026, 3, 2, 20, 0, 5, tzinfo=UTC))  # 21:00 in Paris
+    await dispatcher.tick()
+    await dispatcher.tick()  # a second tick never posts twice
+    posted = round_messages(fake, couple)
+    assert len(posted) == 1
+    assert len(fake.dm_messages(world.alice)) >= 1 and len(fake.dm_messages(world.bob)) >= 1  # nudges
+
+    stranger = await fake.press(world.carol, posted[0], "Answer")
+    await stranger.response()
+    assert stranger.ephemeral and stranger.modal is None
+
+    first = await answer(fake, world.alice, posted[0], "4", "Tired but glad we talked at dinner")
+    assert first.ephemeral and "Saved" in first.text()
+    assert not any("glad we talked" in m.text() for m in fake.messages_in(couple)), "never shown before both"
+    edited = await answer(fake, world.alice, posted[0], "3", "Tired, and glad we talked at dinner")
+    assert "Updated" in edited.text()
+
+    await answer(fake, world.bob, posted[0], "5", "Grateful for the walk")
+    reveal = await fake.wait_for_message(couple, lambda m: "both answered" in m.content)
+    text = reveal.text()
+    assert "Tired, and glad we talked" in text and "Grateful for the walk" in text
+    assert rounds(attune)[-1]["status"] == "revealed"
+
+
+async def test_one_answer_is_never_revealed_and_the_round_closes(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
+    assert dispatcher is not None
+    await (await fake.slash(world.alice, world.general, "checkin now")).response()
+    await dispatcher.tick()
+    posted = round_messages(fake, couple)
+    assert len(posted) == 1
+    await answer(fake, world.bob, posted[0], "2", "A heavy day, honestly")
+    attune.clock.advance(hours=25)
+    await dispatcher.tick()
+    assert rounds(attune)[-1]["status"] == "closed"
+    assert not any("heavy day" in m.text() for m in fake.messages_in(couple))
+    closed = [m for m in fake.messages_in(couple) if m.id == posted[0].id][0]
+    assert closed.buttons() == [] and "has closed" in closed.text()
+
+
+async def test_skip_pause_resume_and_bad_input(attune: BotHarness, world: Any, couple: Any) -> None:
+    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
+    assert dispatcher is not None
+    for bad in (
+        {"time": "25:00"},
+        {"time": "9"},
+        {"time": "21:00", "timezone": "Mars/Base"},
+        {"time": "21:00", "days": "funday"},
+    ):
+        ix = await fake.slash(world.alice, world.general, "checkin schedule", **bad)
+        await ix.response()
+        assert ix.ephemeral
+    assert rounds(attune) == []
+    ix = await fake.slash(world.alice, world.general, "checkin show")
+    await ix.response()
+    assert "don't have check-ins" in ix.text()
+
+    await (
+        await fake.slash(world.alice, world.general, "checkin schedule", time="09:30", timezone="UTC")
+    ).response()
+    await (await fake.slash(world.bob, world.general, "checkin skip")).response()
+    attune.clock.set(datetime(2026, 3, 2, 9, 31, tzinfo=UTC))
+    await dispatcher.tick()
+    assert [r["status"] for r in rounds(attune)] == ["skipped"]
+
+    past = await fake.slash(world.alice, world.general, "checkin pause", until="2026-03-01")
+    await past.response()
+    assert "not in the future" in past.text()
+    await (await fake.slash(world.alice, world.general, "checkin pause", until="2026-03-05")).response()
+    attune.clock.set(datetime(2026, 3, 4, 9, 31, tzinfo=UTC))
+    await dispatcher.tick()
+    assert len(rounds(attune)) == 1, "nothing while paused"
+    attune.clock.set(datetime(2026, 3, 5, 9, 31, tzinfo=UTC))
+    await dispatcher.tick()
+    assert [r["status"] for r in rounds(attune)] == ["skipped", "open"]
+
+    await (await fake.slash(world.alice, world.general, "checkin pause")).response()
+    attune.clock.set(datetime(2026, 3, 8, 9, 31, tzinfo=UTC))
+    await dispatcher.tick()
+    assert len(rounds(attune)) == 2
+    await (await fake.slash(world.bob, world.general, "checkin resume")).response()
+    attune.clock.set(datetime(2026, 3, 9, 9, 31, tzinfo=UTC))
+    await dispatcher.tick()
+    assert len(rounds(attune)) == 3
+
+
+async def test_restart_posts_a_round_missed_while_down_once_and_records_a_late_one(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    fake = attune.fake
+    await (
+        await fake.slash(world.alice, world.general, "checkin schedule", time="10:00", timezone="UTC")
+    ).response()
+    await attune.stop()
+    attune.clock.set(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))  # an hour late: within the grace
+    bot = await attune.start()
+    assert bot.checkin_dispatcher is not None
+    await bot.checkin_dispatcher.tick()
+    await attune.restart()
+    assert attune.running.checkin_dispatcher is not None
+    await attune.running.checkin_dispatcher.tick()
+    assert len(all_round_posts(fake, couple)) == 1
+    await attune.stop()
+    attune.clock.set(datetime(2026, 3, 3, 13, 0, tzinfo=UTC))  # three hours late: missed
+    await attune.start()
+    assert attune.running.checkin_dispatcher is not None
+    await attune.running.checkin_dispatcher.tick()
+    assert [(r["status"], r["missed_reason"]) for r in rounds(attune)] == [
+        ("closed", None),  # closed after its 24 hours; the second fell due 3 h before start
+        ("missed", "downtime"),
+    ]
+    assert len(all_round_posts(fake, couple)) == 1
+
+
+async def test_a_crash_between_recording_and_posting_does_not_post_twice(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    fake, bot = attune.fake, attune.running
+    assert bot.checkin_dispatcher is not None
+    await (await fake.slash(world.alice, world.general, "checkin now")).response()
+    # The post reached Discord, but the process died before recording it.
+    original = bot.services.checkins.repo.mark_posted
+
+    async def crash(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("killed")
+
+    bot.services.checkins.repo.mark_posted = crash  # type: ignore[method-assign]
+    await bot.checkin_dispatcher.tick()
+    bot.services.checkins.repo.mark_posted = original  # type: ignore[method-assign]
+    assert len(round_messages(fake, couple)) == 1
+    await attune.restart()
+    assert attune.running.checkin_dispatcher is not None
+    await attune.running.checkin_dispatcher.tick()
+    assert len(round_messages(fake, couple)) == 1
+    assert rounds(attune)[-1]["status"] == "open"
+    message = round_messages(fake, couple)[0]
+    assert rounds(attune)[-1]["message_id"] == int(message["id"])
+
+
+async def test_closed_dms_are_not_retried_and_the_round_still_goes_out(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
+    assert dispatcher is not None
+    fake.close_dms(world.bob)
+    for _ in range(3):
+        await (await fake.slash(world.alice, world.general, "checkin now")).response()
+        await dispatcher.tick()
+    assert len(round_messages(fake, couple)) == 3
+    assert fake.failed_requests_for(world.bob) == 1, "after one 50007, no more DMs are tried"
+    ix = await fake.slash(world.bob, world.general, "checkin nudges", enabled=True)
+    await ix.response()
+    notice = await ix.followups(1)
+    assert "couldn't reach you by DM" in notice[0].text()
+
+
+async def test_buttons_of_earlier_rounds_work_after_a_restart(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    fake = attune.fake
+    assert attune.running.checkin_dispatcher is not None
+    await (await fake.slash(world.alice, world.general, "checkin now")).response()
+    await attune.running.checkin_dispatcher.tick()
+    posted = round_messages(fake, couple)[0]
+    await attune.restart()
+    await answer(fake, world.alice, posted, "4", "After the restart")
+    history = await fake.slash(world.alice, world.general, "checkin history")
+    await history.response()
+    assert "Nothing here yet" in history.text()
+
+
+async def test_personal_check_in_by_dm_lands_in_the_journal(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
+    assert dispatcher is not None
+    ix = await fake.slash(world.carol, world.general, "checkin personal set", time="8am", timezone="UTC")
+    await ix.response()
+    assert ix.ephemeral
+    attune.clock.set(datetime(2026, 3, 3, 8, 0, 1, tzinfo=UTC))
+    await dispatcher.tick()
+    dm = await fake.wait_for_message(fake.dm_channel(world.carol), lambda m: "Write" in str(m.buttons()))
+    stranger = await fake.press(world.dave, dm, "Write")
+    await stranger.response()
+    assert stranger.modal is None
+    write = await fake.press(world.carol, dm, "Write")
+    await write.response()
+    done = await fake.submit_modal(
+        world.carol, write, {"mood": ["3"], "answer": "Quiet morning, a bit anxious"}
+    )
+    await done.response()
+    assert "journal" in done.text()
+    entries = (
+        await attune.running.services.journal.repository.list_entries(world.carol.id, 0, 10)
+        if hasattr(attune.running.services.journal, "repository")
+        else None
+    )
+    assert rounds(attune)[-1]["status"] == "answered"
+    assert entries is None or any("anxious" in getattr(e, "body", "") for e in entries)
+    attune.clock.advance(days=1)
+    await (await fake.slash(world.carol, world.general, "checkin personal off")).response()
+    await dispatcher.tick()
+    assert len([r for r in rounds(attune) if r["kind"] == "personal"]) == 1
+
+
+async def test_dst_days_post_exactly_one_round(attune: BotHarness, world: Any, couple: Any) -> None:
+    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
+    assert dispatcher is not None
+    attune.clock.set(datetime(2026, 3, 8, 5, 0, tzinfo=UTC))  # 00:00 in New York, spring-forward day
+    ix = await fake.slash(
+        world.alice, world.general, "checkin schedule", time="2:30am", timezone="America/New_York"
+    )
+    await ix.response()
+    for hour in range(6, 12):  # 01:00 EST .. 07:00 EDT, ticking each hour
+        attune.clock.set(datetime(2026, 3, 8, hour, 0, 1, tzinfo=UTC))
+        await dispatcher.tick()
+    assert len(rounds(attune)) == 1
+    assert rounds(attune)[0]["due_at"] == int(datetime(2026, 3, 8, 7, 0, tzinfo=UTC).timestamp())  # 03:00 EDT
+
+    await (await fake.slash(world.alice, world.general, "checkin schedule", time="1:30am")).response()
+    attune.clock.set(datetime(2026, 11, 1, 4, 0, tzinfo=UTC))  # 00:00 EDT, fall-back day
+    await (
+        await fake.slash(
+            world.alice, world.general, "checkin schedule", time="1:30am", timezone="America/New_York"
+        )
+    ).response()
+    for minutes in range(0, 240, 20):
+        attune.clock.set(datetime(2026, 11, 1, 5, 0, tzinfo=UTC) + timedelta(minutes=minutes))
+        await dispatcher.tick()
+    assert len(rounds(attune)) == 2, "01:30 happens twice that night; the round happens once"
