@@ -126,7 +126,7 @@ async def test_one_answer_is_never_revealed_and_the_round_closes(
     await dispatcher.tick()
     assert rounds(attune)[-1]["status"] == "closed"
     assert not any("heavy day" in m.text() for m in fake.messages_in(couple))
-    closed = [m for m in fake.messages_in(couple) if m.id == posted[0].id][0]
+    closed = next(m for m in fake.messages_in(couple) if m.id == posted[0].id)
     assert closed.buttons() == [] and "has closed" in closed.text()
 
 

@@ -23,7 +23,11 @@ async def pair(attune: BotHarness, world: Any, a: Any, b: Any) -> Any:
     accept = await fake.press(b, invitation, "Accept")
     await accept.response()
     await fake.wait_for(
-        lambda: any(t for t in fake.threads_in(world.general) if len(fake.thread_members(t)) >= 2)
+        lambda: any(
+            t
+            for t in fake.threads_in(world.general)
+            if {a.id, b.id} <= {u.id for u in fake.thread_members(t)}
+        )
     )
     threads = [
         t for t in fake.threads_in(world.general) if {a.id, b.id} <= {u.id for u in fake.thread_members(t)}
@@ -105,8 +109,14 @@ async def test_an_exercise_survives_a_restart_and_one_reflection_is_shared(attun
     await nxt.response()
     assert "You are not their therapist" in ix.text()
 
-    # Closing Discord and a bot restart lose nothing.
+    # Closing Discord and a bot restart lose nothing, even a reflection being written meanwhile.
+    writing = await fake.press(world.alice, ix, "Reflect")
+    await writing.response()
     await attune.restart()
+    late = await fake.submit_modal(world.alice, writing, {"reflection": "Written across a restart."})
+    await late.response()
+    assert "Written across a restart." in ix.text()
+    assert [r["step"] for r in query(attune, "SELECT step FROM exercise_reflections ORDER BY step")] == [0, 1]
     resumed = await fake.slash(world.alice, world.general, "exercise resume")
     await resumed.response()
     assert resumed.ephemeral
@@ -137,7 +147,7 @@ async def test_an_exercise_survives_a_restart_and_one_reflection_is_shared(attun
     run = query(attune, "SELECT * FROM exercise_runs")[0]
     assert run["status"] == "finished" and run["finished_at"] is not None
     select = next(c for c in _components(resumed) if c["type"] == 3)
-    assert [o["value"] for o in select["options"]] == ["0", "2"]
+    assert [o["value"] for o in select["options"]] == ["0", "1", "2"]
     assert len(fake.messages_in(thread)) == before, "nothing is posted before a preview and a confirmation"
 
     preview = await fake.select(world.alice, resumed, select["custom_id"], ["2"])
@@ -191,6 +201,17 @@ async def test_a_stranger_can_neither_see_nor_press_someone_elses_flow(attune: B
         assert "Mine alone." not in refused.text()
     assert ix.text() == before
     assert query(attune, "SELECT step FROM exercise_runs")[0]["step"] == 0
+
+    # Even a forged submission of her modal changes nothing.
+    opened = await fake.press(world.alice, ix, "Reflect")
+    await opened.response()
+    forged = await fake.submit_modal(world.carol, opened, {"reflection": "Carol was here."})
+    await forged.response()
+    assert forged.ephemeral and "isn't one of yours" in forged.text()
+    assert ix.text() == before
+    service = attune.running.services.exercises
+    run_id = query(attune, "SELECT id FROM exercise_runs")[0]["id"]
+    assert await service.reflections(run_id, world.alice.id) == {0: "Mine alone."}
 
     resumed = await fake.slash(world.carol, world.general, "exercise resume")
     await resumed.response()

@@ -180,14 +180,23 @@ class ReflectButton(
             await interaction.response.send_modal(ReflectModal(run.id, exercise, self.step, earlier))
 
 
+REFLECTION_MODAL = re.compile(r"attune:ex:reflection:(?P<run_id>[0-9]+):(?P<step>[0-9]+)")
+REFLECTION_INPUT = "reflection"
+
+
 class ReflectModal(AttuneModal):
+    """The form only. Its namespaced custom_id is handled by `save_reflection_from_modal` (called from
+    the cog's interaction listener), so a modal opened before a restart still saves when submitted.
+    """
+
     def __init__(self, run_id: int, exercise: Exercise, step: int, earlier: str | None) -> None:
-        super().__init__(title=truncate(f"Reflect: {exercise.steps[step].title}", MODAL_TITLE_MAX))
-        self.run_id = run_id
-        self.step = step
+        super().__init__(
+            title=truncate(f"Reflect: {exercise.steps[step].title}", MODAL_TITLE_MAX),
+            custom_id=f"attune:ex:reflection:{run_id}:{step}",
+        )
         self.add_item(discord.ui.TextDisplay(exercise.steps[step].question or ""))
         self.answer: discord.ui.TextInput[ReflectModal] = discord.ui.TextInput(
-            custom_id="reflection",
+            custom_id=REFLECTION_INPUT,
             style=discord.TextStyle.paragraph,
             max_length=REFLECTION_MAX,
             default=earlier,
@@ -196,14 +205,41 @@ class ReflectModal(AttuneModal):
         self.add_item(discord.ui.Label(text="Your reflection", component=self.answer))
 
     async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
+        """Nothing here: the listener answers, the same way before and after a restart."""
+
+
+def _submitted_value(node: Any, custom_id: str) -> str | None:
+    """The value of one text input anywhere in a MODAL_SUBMIT's components (rows or labels)."""
+    if isinstance(node, dict):
+        if node.get("custom_id") == custom_id and "value" in node:
+            return str(node["value"])
+        children = [node.get("component"), *(node.get("components") or [])]
+        return next((v for c in children if (v := _submitted_value(c, custom_id)) is not None), None)
+    if isinstance(node, list):
+        return next((v for c in node if (v := _submitted_value(c, custom_id)) is not None), None)
+    return None
+
+
+async def save_reflection_from_modal(interaction: Interaction) -> bool:
+    """Handle a submitted reflection modal; False when the interaction is not one."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return False
+    data: dict[str, Any] = dict(interaction.data or {})
+    match = REFLECTION_MODAL.fullmatch(str(data.get("custom_id", "")))
+    if match is None:
+        return False
+    async with friendly_errors(interaction):
+        run_id, step = int(match["run_id"]), int(match["step"])
+        text = _submitted_value(data.get("components"), REFLECTION_INPUT) or ""
         service = interaction.client.services.exercises
-        await service.save_reflection(self.run_id, interaction.user.id, self.step, self.answer.value)
-        run = await service.go_to(self.run_id, interaction.user.id, self.step, interaction.guild_id)
+        await service.save_reflection(run_id, interaction.user.id, step, text)
+        run = await service.go_to(run_id, interaction.user.id, step, interaction.guild_id)
         embed, view = await render_step(interaction.client, run, note=SAVED_NOTE)
         if interaction.message is not None:
             await interaction.response.edit_message(embed=embed, view=view)
         else:
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+    return True
 
 
 class SharePick(
