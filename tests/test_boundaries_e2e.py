@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.support.couples import pair, query
 from tests.support.harness import BotHarness
-from tests.test_exercises_e2e import pair, query
 
 BOUNDARY = "I need us to talk about hard things without being shut down."
 CONSEQUENCE = "If a talk gets cut off, I'll take a break and come back to it tomorrow."

@@ -8,33 +8,10 @@ from typing import Any
 
 import pytest
 
+from tests.support.couples import pair
 from tests.support.harness import BotHarness
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Paris
-
-
-async def pair(attune: BotHarness, world: Any, a: Any, b: Any) -> Any:
-    """A couple made the way people make one: setup, invite, accept. Returns the thread."""
-    fake = attune.fake
-    if not fake.threads_in(world.general):
-        ix = await fake.slash(world.mod, world.general, "setup", channel=world.general)
-        await ix.response()
-    ix = await fake.slash(a, world.general, "pair invite", partner=b)
-    await ix.response()
-    invitation = await fake.wait_for_message(world.general, lambda m: "Accept" in str(m.buttons()))
-    accept = await fake.press(b, invitation, "Accept")
-    await accept.response()
-
-    def ours() -> list[Any]:
-        return [
-            t
-            for t in fake.threads_in(world.general)
-            if {a.id, b.id} <= {u.id for u in fake.thread_members(t)}
-        ]
-
-    await fake.wait_for(lambda: bool(ours()))
-    threads = ours()
-    return threads[-1]
 
 
 def rounds(attune: BotHarness) -> list[sqlite3.Row]:

@@ -2,46 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from typing import Any
 
+from tests.support.couples import pair, query
 from tests.support.harness import BotHarness
 
 BOUNDARIES_FIRST_QUESTION = "Where have you been making yourself smaller to keep the peace?"
-
-
-async def pair(attune: BotHarness, world: Any, a: Any, b: Any) -> Any:
-    """A couple made the way people make one: /setup, /pair invite, Accept. Returns their thread."""
-    fake = attune.fake
-    if not fake.threads_in(world.general):
-        ix = await fake.slash(world.mod, world.general, "setup", channel=world.general)
-        await ix.response()
-    ix = await fake.slash(a, world.general, "pair invite", partner=b)
-    await ix.response()
-    invitation = await fake.wait_for_message(world.general, lambda m: "Accept" in str(m.buttons()))
-    accept = await fake.press(b, invitation, "Accept")
-    await accept.response()
-    await fake.wait_for(
-        lambda: any(
-            t
-            for t in fake.threads_in(world.general)
-            if {a.id, b.id} <= {u.id for u in fake.thread_members(t)}
-        )
-    )
-    threads = [
-        t for t in fake.threads_in(world.general) if {a.id, b.id} <= {u.id for u in fake.thread_members(t)}
-    ]
-    return threads[-1]
-
-
-def query(attune: BotHarness, sql: str, *params: Any) -> list[sqlite3.Row]:
-    db = sqlite3.connect(attune.settings.database_path)
-    db.row_factory = sqlite3.Row
-    try:
-        return db.execute(sql, params).fetchall()
-    finally:
-        db.close()
 
 
 def labels(ix: Any) -> list[str | None]:

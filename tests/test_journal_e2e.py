@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.services.journal import ENTRY_NOT_FOUND
+from tests.support.couples import pair
 from tests.support.harness import BotHarness
 
 START = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)  # already Tuesday 3 March, 00:30 in Paris
@@ -70,26 +71,6 @@ def reply_text(ix: Any) -> str:
     if ix.followup_messages:
         return "\n".join(m.text() for m in ix.followup_messages)
     return str(ix.text())
-
-
-async def pair(attune: BotHarness, world: Any, a: Any, b: Any) -> Any:
-    """A couple made the way people make one: setup, invite, accept. Returns their thread."""
-    fake = attune.fake
-    if not fake.threads_in(world.general):
-        await answer(await fake.slash(world.mod, world.general, "setup", channel=world.general))
-    await answer(await fake.slash(a, world.general, "pair invite", partner=b))
-    invitation = await fake.wait_for_message(world.general, lambda m: "Accept" in str(m.buttons()))
-    await answer(await fake.press(b, invitation, "Accept"))
-    await fake.wait_for(
-        lambda: any(
-            t
-            for t in fake.threads_in(world.general)
-            if {a.id, b.id} <= {u.id for u in fake.thread_members(t)}
-        )
-    )
-    return next(
-        t for t in fake.threads_in(world.general) if {a.id, b.id} <= {u.id for u in fake.thread_members(t)}
-    )
 
 
 def embeds_by(fake: Any, thread: Any, author: str) -> list[dict[str, Any]]:

@@ -1,0 +1,43 @@
+"""Steps several tests share: making a couple the way people do, and reading the database."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from tests.support.harness import BotHarness
+
+
+async def pair(attune: BotHarness, world: Any, a: Any, b: Any) -> Any:
+    """/setup (once), /pair invite, Accept. Returns the couple's private thread."""
+    fake = attune.fake
+    if not fake.threads_in(world.general):
+        setup = await fake.slash(world.mod, world.general, "setup", channel=world.general)
+        await setup.response()
+    invite = await fake.slash(a, world.general, "pair invite", partner=b)
+    await invite.response()
+    invitation = await fake.wait_for_message(
+        world.general, lambda m: "attune:pair:accept:" in str(m.buttons()) and str(b.id) in m.content
+    )
+    accept = await fake.press(b, invitation, "Accept")
+    await accept.response()
+
+    def ours() -> list[Any]:
+        return [
+            t
+            for t in fake.threads_in(world.general)
+            if {a.id, b.id} <= {u.id for u in fake.thread_members(t)}
+        ]
+
+    # Both partners, not just "two members": the bot is a member too.
+    await fake.wait_for(lambda: bool(ours()))
+    return ours()[-1]
+
+
+def query(attune: BotHarness, sql: str, *params: Any) -> list[sqlite3.Row]:
+    db = sqlite3.connect(attune.settings.database_path)
+    db.row_factory = sqlite3.Row
+    try:
+        return db.execute(sql, params).fetchall()
+    finally:
+        db.close()
