@@ -1,0 +1,1 @@
+-- Progress: streak heads-ups, weekly summaries, private checkups (issue 7)

@@ -1,0 +1,1 @@
+-- Privacy and reliability: cooldowns, deletion records (issue 8)
