@@ -22,6 +22,7 @@ from bot.crypto import Cipher
 from bot.db import Database
 from bot.errors import StartupError
 from bot.keycheck import verify_data_key
+from bot.modals import ModalRegistry
 from bot.permissions import required_intents
 from bot.repositories.meta import MetaRepository
 from bot.services import Services, build_services
@@ -77,6 +78,9 @@ class AttuneBot(commands.Bot):
         self.threads = CoupleThreads(self)
         self.extension_names = extensions
         self.checkin_dispatcher: CheckinDispatcher | None = None  # set by cogs.checkins
+        # Persistent modals (bot/modals.py): features register handlers; one listener answers.
+        self.modals = ModalRegistry()
+        self.add_listener(self.modals.dispatch, "on_interaction")
         self.setup_runs = 0  # start-up work happens once per process, never again on RESUME
 
     async def setup_hook(self) -> None:
@@ -130,17 +134,11 @@ class AttuneBot(commands.Bot):
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def close(self) -> None:
+        if self.checkin_dispatcher is not None:
+            await self.checkin_dispatcher.shutdown()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await super().close()
-
-    async def checkin_dispatcher_name(self, guild_id: int, user_id: int) -> str:
-        guild = self.get_guild(guild_id)
-        member = guild.get_member(user_id) if guild else None
-        if member is not None:
-            return member.display_name
-        user = self.get_user(user_id)
-        return user.display_name if user else "your partner"
 
     def command_lines(self) -> list[str]:
         """One line per slash command, derived from the tree so /help never drifts."""

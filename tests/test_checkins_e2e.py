@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from cogs.checkins.dispatch import JOB_ID
 from tests.support.couples import pair
 from tests.support.harness import BotHarness
 
@@ -297,3 +299,150 @@ async def test_dst_days_post_exactly_one_round(attune: BotHarness, world: Any, c
         attune.clock.set(datetime(2026, 11, 1, 5, 0, tzinfo=UTC) + timedelta(minutes=minutes))
         await dispatcher.tick()
     assert len(rounds(attune)) == 2, "01:30 happens twice that night; the round happens once"
+
+
+async def test_one_gentle_reminder_goes_only_to_who_has_not_answered(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
+    assert dispatcher is not None
+    ix = await fake.slash(
+        world.alice, world.general, "checkin schedule", time="10:00", timezone="UTC", reminder=60
+    )
+    await ix.response()
+    attune.clock.set(datetime(2026, 3, 2, 10, 0, 1, tzinfo=UTC))
+    await dispatcher.tick()
+    await answer(fake, world.alice, round_messages(fake, couple)[0], "4", "Rested")
+    before = {u.name: len(fake.dm_messages(u)) for u in (world.alice, world.bob)}
+    attune.clock.set(datetime(2026, 3, 2, 10, 59, tzinfo=UTC))
+    await dispatcher.tick()
+    assert {u.name: len(fake.dm_messages(u)) for u in (world.alice, world.bob)} == before
+    attune.clock.set(datetime(2026, 3, 2, 11, 1, tzinfo=UTC))
+    await dispatcher.tick()
+    await dispatcher.tick()
+    assert len(fake.dm_messages(world.alice)) == before["alice"]
+    assert len(fake.dm_messages(world.bob)) == before["bob"] + 1
+    assert "gentle reminder" in fake.dm_messages(world.bob)[-1].text()
+
+
+async def test_reminders_can_be_off_and_nudges_opted_out(attune: BotHarness, world: Any, couple: Any) -> None:
+    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
+    assert dispatcher is not None
+    await (await fake.slash(world.bob, world.general, "checkin nudges", enabled=False)).response()
+    bob_before = len(fake.dm_messages(world.bob))  # the pairing invitation arrived by DM too
+    ix = await fake.slash(
+        world.alice, world.general, "checkin schedule", time="10:00", timezone="UTC", reminder=0
+    )
+    await ix.response()
+    attune.clock.set(datetime(2026, 3, 2, 10, 0, 1, tzinfo=UTC))
+    await dispatcher.tick()
+    assert len(round_messages(fake, couple)) == 1
+    assert len(fake.dm_messages(world.bob)) == bob_before, "bob turned nudges off"
+    assert any("check-in is ready" in m.text() for m in fake.dm_messages(world.alice))
+    attune.clock.advance(hours=12)
+    await dispatcher.tick()
+    assert len(fake.dm_messages(world.bob)) == bob_before, "reminders are off"
+
+
+async def test_history_pages_through_revealed_rounds_only_for_the_couple(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
+    assert dispatcher is not None
+    for day in range(4):
+        await (await fake.slash(world.alice, world.general, "checkin now")).response()
+        await dispatcher.tick()
+        message = round_messages(fake, couple)[-1]
+        await answer(fake, world.alice, message, "3", f"Alice on day {day}")
+        await answer(fake, world.bob, message, "4", f"Bob on day {day}")
+        attune.clock.advance(days=1)
+    history = await fake.slash(world.bob, world.general, "checkin history")
+    await history.response()
+    assert history.ephemeral and "Page 1 of 2" in history.text()
+    assert "Alice on day 3" in history.text() and "Alice on day 0" not in history.text()
+    older = await fake.press(world.bob, history, "Older")
+    await older.response()
+    assert "Page 2 of 2" in older.text() and "Bob on day 0" in older.text()
+
+    await pair(attune, world, world.carol, world.dave)
+    theirs = await fake.slash(world.carol, world.general, "checkin history")
+    await theirs.response()
+    assert "Nothing here yet" in theirs.text()
+    stranger = await fake.press(world.carol, history, "Newer")
+    await stranger.response()
+    assert stranger.ephemeral and "isn't yours" in stranger.text()
+
+
+async def test_a_deleted_thread_is_recreated_when_a_round_falls_due(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    fake, bot = attune.fake, attune.running
+    assert bot.checkin_dispatcher is not None
+    couple.deleted = True
+    await fake.dispatch(
+        "THREAD_DELETE", {k: couple.to_json()[k] for k in ("id", "guild_id", "parent_id", "type")}
+    )
+    await fake.wait_for(lambda: bot.get_channel(couple.id) is None)
+    await (await fake.slash(world.alice, world.general, "checkin now")).response()
+    await bot.checkin_dispatcher.tick()
+    live = [t for t in fake.threads_in(world.general) if not getattr(t, "deleted", False)]
+    assert len(live) == 1 and live[0].id != couple.id
+    assert len(round_messages(fake, live[0])) == 1
+
+
+async def test_prompts_do_not_repeat_until_the_bank_is_used_up(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    bot = attune.running
+    found = await bot.services.couples.active_couple_for(world.guild.id, world.alice.id)
+    assert found is not None
+    bank = len(bot.content.partner_prompts)
+    ids = [await bot.services.checkins.start_now(couple_id=found.id, user_id=None) for _ in range(bank + 1)]
+    prompts = [(await bot.services.checkins.repo.round(i)).prompt_id for i in ids]  # type: ignore[union-attr]
+    assert len(set(prompts[:bank])) == bank
+    assert prompts[bank] in prompts[:bank]
+
+
+async def test_sigterm_in_the_middle_of_a_burst_finishes_in_flight_sends_and_loses_nothing(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    fake, bot = attune.fake, attune.running
+    assert bot.checkin_dispatcher is not None
+    found = await bot.services.couples.active_couple_for(world.guild.id, world.alice.id)
+    assert found is not None
+    for _ in range(12):
+        await bot.services.checkins.start_now(couple_id=found.id, user_id=None)
+    # Discord's per-channel limit (5 per 5 s) keeps the burst going when we stop.
+    fake.rate_limits(enabled=True, per_channel=(5, 5.0))
+    burst = asyncio.create_task(bot.checkin_dispatcher.tick())
+    await fake.wait_for(lambda: len(all_round_posts(fake, couple)) >= 1, timeout=10)
+    started = asyncio.get_running_loop().time()
+    await attune.stop()
+    assert asyncio.get_running_loop().time() - started < 15
+    await burst
+    posted_before = len(all_round_posts(fake, couple))
+    statuses = [r["status"] for r in rounds(attune)]
+    assert statuses.count("pending") >= 1, "the rest was released, not dropped"
+
+    fake.rate_limits(enabled=False)
+    await attune.start()
+    assert attune.running.checkin_dispatcher is not None
+    await attune.running.checkin_dispatcher.tick()
+    assert len(all_round_posts(fake, couple)) == 12 >= posted_before
+    assert [r["status"] for r in rounds(attune)].count("pending") == 0
+
+
+async def test_apscheduler_drives_dispatch_through_one_stable_job(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    fake, bot = attune.fake, attune.running
+    jobs = [job.id for job in bot.scheduler.get_jobs()]
+    assert jobs.count(JOB_ID) == 1
+    await (
+        await fake.slash(world.alice, world.general, "checkin schedule", time="10:00", timezone="UTC")
+    ).response()
+    attune.clock.set(datetime(2026, 3, 2, 10, 0, 1, tzinfo=UTC))
+    bot.scheduler.get_job(JOB_ID).modify(next_run_time=datetime.now(UTC))  # no manual tick: the job runs
+    await fake.wait_for(lambda: len(round_messages(fake, couple)) == 1, timeout=10)
+    await attune.restart()
+    assert [job.id for job in attune.running.scheduler.get_jobs()].count(JOB_ID) == 1

@@ -12,7 +12,7 @@ from bot.clock import unix
 from bot.errors import UserFacingError
 from bot.repositories.checkins import Schedule
 from bot.timeparse import parse_zone, zone_choices
-from bot.ui import ATTUNE_COLOUR
+from bot.ui import ATTUNE_COLOUR, cached_display_name
 from cogs.checkins.views import HistoryPageButton
 
 HISTORY_PAGE = 3
@@ -44,7 +44,7 @@ async def render_history(
     if total == 0:
         embed.description = "Nothing here yet. Once you've both answered a check-in, it appears here."
         return embed, None
-    names = {uid: await bot.checkin_dispatcher_name(couple.guild_id, uid) for uid in couple.partner_ids}
+    names = {uid: cached_display_name(bot, couple.guild_id, uid) for uid in couple.partner_ids}
     for round_ in await repo.revealed_rounds(couple.id, page * HISTORY_PAGE, HISTORY_PAGE):
         answers = await bot.services.checkins.answers(round_.id)
         lines = [f"**{names.get(a.user_id, 'partner')}** · mood {a.mood}/5\n{a.body}" for a in answers]

@@ -13,7 +13,7 @@ import discord
 from bot.clock import from_unix, unix
 from bot.errors import NotFound, UserFacingError
 from bot.pacing import Pacer
-from bot.ui import ATTUNE_COLOUR
+from bot.ui import ATTUNE_COLOUR, cached_display_name
 from cogs.checkins.views import (
     AnswerModal,
     reveal_embeds,
@@ -34,6 +34,7 @@ DAILY_DM_FAILURE_CAP = 3
 SENDS_PER_SECOND = 40.0
 CONCURRENT_SENDS = 8
 DM_CLOSED = 50007
+SHUTDOWN_GRACE_SECONDS = 10.0  # SIGTERM must end within 15 s in all
 
 
 class CheckinDispatcher:
@@ -43,6 +44,10 @@ class CheckinDispatcher:
         self.repo = bot.services.checkins.repo
         self.pacer = Pacer(SENDS_PER_SECOND)
         self._tick_lock = asyncio.Lock()
+        self._stopping = False
+
+    def _name(self, guild_id: int, user_id: int) -> str:
+        return cached_display_name(self.bot, guild_id, user_id)
 
     # -- the job -------------------------------------------------------------------------------
 
@@ -61,6 +66,8 @@ class CheckinDispatcher:
 
     async def run_job(self) -> None:
         await self.bot.wait_until_ready()
+        if self._stopping:
+            return
         try:
             await self.tick()
         except Exception:
@@ -83,8 +90,24 @@ class CheckinDispatcher:
             if job is not None:
                 job.modify(next_run_time=datetime.fromtimestamp(datetime.now(UTC).timestamp() + delay, UTC))
 
+    async def shutdown(self) -> None:
+        """Stop starting new sends, let the ones in flight finish, then return.
+
+        Rounds not yet sent stay 'pending' in the database: the next start sends them (or, if a
+        send was in flight when the process died, finds it in the thread instead of resending).
+        """
+        self._stopping = True
+        try:
+            await asyncio.wait_for(self._tick_lock.acquire(), SHUTDOWN_GRACE_SECONDS)
+        except TimeoutError:
+            log.warning("Check-in dispatch outlived the shutdown grace; the rest resumes on next start")
+        else:
+            self._tick_lock.release()
+
     async def tick(self) -> None:
         """Record what is due, post it, post reveals, remind, close. Safe to run at any time."""
+        if self._stopping:
+            return
         async with self._tick_lock:
             await self.service.record_due()
             await self._gather(self._post_round, await self.repo.pending_rounds(limit=5000))
@@ -100,6 +123,8 @@ class CheckinDispatcher:
 
         async def one(item: Round) -> None:
             async with semaphore:
+                if self._stopping:
+                    return  # released: still pending in the database
                 try:
                     await work(item)
                 except Exception:
@@ -126,7 +151,7 @@ class CheckinDispatcher:
         if message is None:
             await self.pacer.wait()
             prompt = self.service.prompt_text(round_.prompt_id)
-            names = [(await self._name(couple.guild_id, uid), False) for uid in couple.partner_ids]
+            names = [(self._name(couple.guild_id, uid), False) for uid in couple.partner_ids]
             message = await thread.send(
                 content=" ".join(f"<@{uid}>" for uid in couple.partner_ids),
                 embed=round_embed(prompt, names),
@@ -197,7 +222,7 @@ class CheckinDispatcher:
         thread = await self.bot.threads.ensure_thread(couple)
         answers = await self.service.answers(round_.id)
         prompt = self.service.prompt_text(round_.prompt_id)
-        rendered = [(await self._name(couple.guild_id, a.user_id), a.mood, a.body) for a in answers]
+        rendered = [(self._name(couple.guild_id, a.user_id), a.mood, a.body) for a in answers]
         await self.pacer.wait()
         message = await thread.send(
             content="You've both answered. Here's what you each wrote:",
@@ -233,7 +258,7 @@ class CheckinDispatcher:
         if couple is None:
             return
         answered = await self.repo.answered_user_ids(round_.id)
-        names = [(await self._name(couple.guild_id, uid), uid in answered) for uid in couple.partner_ids]
+        names = [(self._name(couple.guild_id, uid), uid in answered) for uid in couple.partner_ids]
         embed = round_embed(self.service.prompt_text(round_.prompt_id), names, status)
         try:
             channel = self.bot.get_channel(round_.channel_id) or await self.bot.fetch_channel(
@@ -327,14 +352,6 @@ class CheckinDispatcher:
         except discord.HTTPException:
             log.info("A DM could not be delivered")
             return None
-
-    async def _name(self, guild_id: int, user_id: int) -> str:
-        guild = self.bot.get_guild(guild_id)
-        member = guild.get_member(user_id) if guild else None
-        if member is not None:
-            return member.display_name
-        user = self.bot.get_user(user_id)
-        return user.display_name if user else "your partner"
 
 
 def due_time_text(seconds: int | None) -> str:
