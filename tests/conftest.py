@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.db import Database
 from tests.support.clock import FakeClock
 from tests.support.harness import BotHarness, make_settings
 
@@ -31,6 +32,16 @@ class World:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    """A real SQLite database with every migration applied, for service and repository tests."""
+    db = Database(tmp_path / "data" / "attune.db")
+    await db.open()
+    await db.migrate()
+    yield db
+    await db.close()
 
 
 @pytest.fixture

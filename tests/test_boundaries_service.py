@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 import pytest
 
@@ -15,15 +14,6 @@ from bot.services.boundaries import BOUNDARIES_PER_PERSON, NOT_FOUND, Boundaries
 from tests.support.clock import FakeClock
 
 ALICE, BOB = 101, 202
-
-
-@pytest.fixture
-async def database(tmp_path: Path):
-    db = Database(tmp_path / "data" / "attune.db")
-    await db.open()
-    await db.migrate()
-    yield db
-    await db.close()
 
 
 @pytest.fixture

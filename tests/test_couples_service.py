@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 
@@ -18,15 +17,6 @@ from tests.support.clock import FakeClock
 GUILD = 1000
 ALICE, BOB, CAROL, DAVE = 1, 2, 3, 4
 TABLES = ("guild_settings", "invitations", "couples", "couple_members")
-
-
-@pytest.fixture
-async def database(tmp_path: Path):
-    db = Database(tmp_path / "attune.db")
-    await db.open()
-    await db.migrate()
-    yield db
-    await db.close()
 
 
 @pytest.fixture

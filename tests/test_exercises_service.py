@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import base64
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -19,15 +18,6 @@ from tests.support.clock import FakeClock
 
 ALICE, BOB = 101, 202
 GUILD = 9
-
-
-@pytest.fixture
-async def database(tmp_path: Path):
-    db = Database(tmp_path / "data" / "attune.db")
-    await db.open()
-    await db.migrate()
-    yield db
-    await db.close()
 
 
 @pytest.fixture

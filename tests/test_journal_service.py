@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -18,20 +17,6 @@ from bot.services.journal import BODY_MAX, ENTRY_NOT_FOUND, TITLE_MAX, JournalSe
 from tests.support.clock import FakeClock
 
 ALICE, BOB = 1001, 1002
-
-
-@pytest.fixture
-async def database(tmp_path: Path):
-    db = Database(tmp_path / "data" / "attune.db")
-    await db.open()
-    await db.migrate()
-    yield db
-    await db.close()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 @pytest.fixture

@@ -15,15 +15,6 @@ from bot.keycheck import verify_data_key
 from bot.repositories.meta import MetaRepository
 
 
-@pytest.fixture
-async def database(tmp_path: Path):
-    db = Database(tmp_path / "data" / "attune.db")
-    await db.open()
-    await db.migrate()
-    yield db
-    await db.close()
-
-
 async def test_migrations_reach_the_latest_version_once(database: Database) -> None:
     latest = available_migrations()[-1][0]
     assert await database.schema_version() == latest

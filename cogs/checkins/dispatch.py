@@ -78,6 +78,7 @@ class CheckinDispatcher:
         """Run the dispatch now (a schedule changed, or /checkin now)."""
         job = self.bot.scheduler.get_job(JOB_ID)
         if job is not None:
+            # APScheduler runs on real time, not on the (testable) domain clock.
             job.modify(next_run_time=datetime.now(UTC))
 
     async def _schedule_next_wake(self) -> None:
