@@ -95,3 +95,30 @@ def test_generated_keys_are_32_bytes() -> None:
     import base64
 
     assert len(base64.urlsafe_b64decode(generate_key())) == 32
+
+
+def test_a_key_is_generated_once_owner_only_and_its_place_logged(tmp_path: Path, caplog) -> None:
+    import logging
+    import stat
+
+    from bot.config import Settings, load_settings
+    from bot.datakey import resolve_data_key
+
+    settings = load_settings(
+        Settings,
+        discord_token="t",
+        database_url=f"sqlite:///{tmp_path / 'data' / 'attune.db'}",
+        _env_file=None,
+    )
+    with caplog.at_level(logging.WARNING):
+        first = resolve_data_key(settings)
+    key_file = tmp_path / "data" / "attune.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert str(key_file) in caplog.text and "Back it up" in caplog.text
+    assert resolve_data_key(settings) == first, "the same key on the next start"
+
+    (tmp_path / "data" / "attune.db").write_bytes(b"x" * 100)
+    key_file.unlink()
+    with pytest.raises(StartupError, match="key file .* is missing"):
+        resolve_data_key(settings)
+    assert not key_file.exists(), "a fresh key is never written beside existing data"
