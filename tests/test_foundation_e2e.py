@@ -41,3 +41,21 @@ async def test_stop_closes_everything_cleanly(attune: BotHarness) -> None:
     assert bot.is_closed()
     assert not bot.scheduler.running
     await asyncio.sleep(0)
+
+
+async def test_without_a_dev_guild_commands_sync_globally_once(fake_discord, world, tmp_path, clock) -> None:
+    from tests.support.harness import BotHarness, make_settings
+
+    runner = BotHarness(fake_discord, make_settings(fake_discord, tmp_path / "data"), clock)
+    try:
+        await runner.start()
+        assert fake_discord.command_sync_requests == 1
+        assert {c["name"] for c in fake_discord.global_commands} >= {"help", "journal", "checkin", "pair"}
+        assert not fake_discord.guild_commands.get(world.guild.id)
+        await runner.restart()
+        assert fake_discord.command_sync_requests == 1
+        ix = await fake_discord.slash(world.alice, world.general, "help")
+        await ix.response()
+        assert ix.ephemeral
+    finally:
+        await runner.stop()
