@@ -30,7 +30,7 @@ from bot.crypto import Cipher, generate_key
 from bot.datakey import resolve_data_key
 from bot.db import Database, DatabaseError
 from bot.errors import StartupError
-from bot.logging_setup import configure_logging
+from bot.logging_setup import configure_logging, install_redaction
 
 log = logging.getLogger("bot")
 
@@ -79,6 +79,9 @@ async def serve(
     on_built: Callable[[AttuneBot], None] | None = None,
 ) -> None:
     """Run until closed (SIGTERM/SIGINT close cleanly: scheduler stopped, writes done, db closed)."""
+    # Here, not only in _run: whoever starts the bot (the CLI, tests, an embedding) gets logs
+    # without message bodies or the token, whatever handlers they attach.
+    install_redaction([settings.discord_token.get_secret_value()])
     async with open_bot(settings, clock=clock) as bot:
         if on_built is not None:
             on_built(bot)

@@ -31,6 +31,7 @@ from bot.tree import AttuneTree
 
 if TYPE_CHECKING:
     from cogs.checkins.dispatch import CheckinDispatcher
+    from cogs.progress.dispatch import ProgressDispatcher
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class AttuneBot(commands.Bot):
         self.threads = CoupleThreads(self)
         self.extension_names = extensions
         self.checkin_dispatcher: CheckinDispatcher | None = None  # set by cogs.checkins
+        self.progress_dispatcher: ProgressDispatcher | None = None  # set by cogs.progress
         # Persistent modals (bot/modals.py): features register handlers; one listener answers.
         self.modals = ModalRegistry()
         self.add_listener(self.modals.dispatch, "on_interaction")

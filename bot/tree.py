@@ -18,6 +18,8 @@ SOMETHING_WENT_WRONG = (
     "Something went wrong on my side, sorry. Nothing you wrote was lost. Please try again in a moment."
 )
 
+NOTHING_THERE = "I couldn't find that. It may have been removed, or it isn't yours, so nothing changed."
+
 
 async def reply_privately(interaction: discord.Interaction[Any], message: str) -> None:
     """Answer ephemerally whether or not the interaction was already acknowledged."""
@@ -35,6 +37,11 @@ async def handle_interaction_error(interaction: discord.Interaction[Any], error:
     original = getattr(error, "original", error)
     if isinstance(original, UserFacingError):
         await reply_privately(interaction, original.message)
+        return
+    if isinstance(original, OverflowError):
+        # A number no stored thing can have (a crafted custom_id or option): like an id that doesn't exist.
+        log.info("Interaction %s named an out-of-range id", interaction.id)
+        await reply_privately(interaction, NOTHING_THERE)
         return
     # Only the type: an exception message could quote what the person wrote.
     log.error("Interaction %s failed with %s", interaction.id, type(original).__name__, exc_info=original)

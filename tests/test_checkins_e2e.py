@@ -345,8 +345,10 @@ async def test_history_pages_through_revealed_rounds_only_for_the_couple(
 ) -> None:
     fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
     assert dispatcher is not None
-    for day in range(4):
-        await (await fake.slash(world.alice, world.general, "checkin now")).response()
+    found = await attune.running.services.couples.active_couple_for(world.guild.id, world.alice.id)
+    assert found is not None
+    for day in range(4):  # four days of rounds (the service: /checkin now is limited to 3 a minute)
+        await attune.running.services.checkins.start_now(couple_id=found.id, user_id=None)
         await dispatcher.tick()
         message = round_messages(fake, couple)[-1]
         await answer(fake, world.alice, message, "3", f"Alice on day {day}")

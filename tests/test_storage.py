@@ -119,6 +119,6 @@ def test_a_key_is_generated_once_owner_only_and_its_place_logged(tmp_path: Path,
 
     (tmp_path / "data" / "attune.db").write_bytes(b"x" * 100)
     key_file.unlink()
-    with pytest.raises(StartupError, match="key file .* is missing"):
+    with pytest.raises(StartupError, match=r"key file .* is missing"):
         resolve_data_key(settings)
     assert not key_file.exists(), "a fresh key is never written beside existing data"

@@ -16,11 +16,14 @@ from bot.repositories.exercises import ExercisesRepository
 from bot.repositories.journal import JournalRepository
 from bot.repositories.meta import MetaRepository
 from bot.repositories.people import PeopleRepository
+from bot.repositories.privacy import PrivacyRepository
 from bot.services.boundaries import BoundariesService
 from bot.services.checkins import CheckinService
 from bot.services.couples import CouplesService
 from bot.services.exercises import ExercisesService
 from bot.services.journal import JournalService
+from bot.services.privacy import PrivacyService
+from bot.services.progress import ProgressService, build_progress_service
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class Services:
     exercises: ExercisesService
     boundaries: BoundariesService
     checkins: CheckinService
+    progress: ProgressService
+    privacy: PrivacyService
 
 
 def build_services(
@@ -49,4 +54,6 @@ def build_services(
         checkins=CheckinService(
             CheckinRepository(database, cipher), content, clock, settings.missed_round_grace_minutes
         ),
+        progress=build_progress_service(database, cipher, content, clock, settings),
+        privacy=PrivacyService(PrivacyRepository(database, cipher), content, clock),
     )

@@ -68,11 +68,10 @@ class BoundariesService:
 
     async def get_by_text(self, value: str, user_id: int) -> Boundary:
         """Resolve what the command option carried (an id from autocomplete)."""
-        try:
-            boundary_id = int(value.strip())
-        except ValueError:
-            raise NotFound(NOT_FOUND) from None
-        return await self.get(boundary_id, user_id)
+        text = value.strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 18:  # never a row id: not found
+            raise NotFound(NOT_FOUND)
+        return await self.get(int(text), user_id)
 
     async def search(self, user_id: int, typed: str, limit: int = 25) -> list[Boundary]:
         needle = typed.strip().casefold()

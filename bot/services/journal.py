@@ -286,7 +286,7 @@ KIND_NAMES = {
 
 def parse_entry_ref(reference: str) -> int:
     text = reference.strip().lstrip("#")
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise NotFound(ENTRY_NOT_FOUND)
     return int(text)
 

@@ -5,6 +5,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import AttuneBot
+from bot.cooldowns import limit
 from cogs.boundaries.views import (
     CONSEQUENCE_NAME,
     PREVIEW_TEXT,
@@ -35,6 +36,7 @@ class BoundariesCog(commands.Cog):
         self.bot = bot
 
     @boundary.command(name="add", description="Write down a boundary and what you'll do if it's crossed")
+    @limit("boundary add")
     async def add(self, interaction: Interaction) -> None:
         await interaction.response.send_modal(BoundaryModal())
 

@@ -12,8 +12,9 @@ from typing import Any, Self
 import discord
 
 from bot.client import AttuneBot
+from bot.modals import PersistentModal, Values, text_value
 from bot.services.boundaries import BOUNDARY_MAX, CONSEQUENCE_MAX, Boundary
-from bot.tree import AttuneModal, friendly_errors
+from bot.tree import friendly_errors
 from bot.ui import ATTUNE_COLOUR
 from cogs.exercises.share import post_to_couple_thread, require_active_couple
 from cogs.resources.render import AUTHOR_MAX, DESCRIPTION_MAX, FIELD_VALUE_MAX, truncate
@@ -47,9 +48,11 @@ def shared_boundary_embed(boundary: Boundary, author: str) -> discord.Embed:
     return boundary_embed(boundary, author=f"{author} shared a boundary")
 
 
-class BoundaryModal(AttuneModal, title="A boundary you'll keep"):
+class BoundaryModal(PersistentModal, title="A boundary you'll keep"):
+    """Answered by `on_boundary_submit` through bot.modals, so a restart never loses it."""
+
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(custom_id=BOUNDARY_MODAL)
         self.add_item(discord.ui.TextDisplay(GUIDANCE))
         self.boundary: discord.ui.TextInput[BoundaryModal] = discord.ui.TextInput(
             custom_id="boundary",
@@ -66,15 +69,19 @@ class BoundaryModal(AttuneModal, title="A boundary you'll keep"):
         self.add_item(discord.ui.Label(text="Your boundary", component=self.boundary))
         self.add_item(discord.ui.Label(text="What you'll do if it's crossed", component=self.consequence))
 
-    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
-        saved = await interaction.client.services.boundaries.add(
-            interaction.user.id, self.boundary.value, self.consequence.value
-        )
-        await interaction.response.send_message(
-            "Saved. It stays private unless you share it with `/boundary share`.",
-            embed=boundary_embed(saved, title="Your boundary"),
-            ephemeral=True,
-        )
+
+BOUNDARY_MODAL = "attune:bd:add"
+
+
+async def on_boundary_submit(interaction: Interaction, match: re.Match[str], values: Values) -> None:
+    saved = await interaction.client.services.boundaries.add(
+        interaction.user.id, text_value(values, "boundary"), text_value(values, "consequence")
+    )
+    await interaction.response.send_message(
+        "Saved. It stays private unless you share it with `/boundary share`.",
+        embed=boundary_embed(saved, title="Your boundary"),
+        ephemeral=True,
+    )
 
 
 class _BoundaryButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"$^"):

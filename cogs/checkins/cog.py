@@ -9,6 +9,7 @@ from discord.ext import commands
 
 from bot.client import AttuneBot
 from bot.clock import unix
+from bot.cooldowns import limit
 from bot.errors import UserFacingError
 from bot.repositories.checkins import Schedule
 from bot.timeparse import parse_zone, zone_choices
@@ -179,6 +180,7 @@ class CheckinCog(commands.Cog):
         await self._tell_thread(couple, f"{interaction.user.display_name} skipped your next check-in.")
 
     @checkin.command(name="now", description="Start a check-in right now")
+    @limit("checkin now")
     async def now(self, interaction: discord.Interaction[AttuneBot]) -> None:
         couple = await self._couple(interaction)
         await self.service.start_now(couple_id=couple.id, user_id=None)

@@ -344,7 +344,7 @@ class CheckinDispatcher:
         try:
             await self.pacer.wait()
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            return await user.send(**kwargs)
+            message = await user.send(**kwargs)
         except discord.Forbidden as error:
             if error.code == DM_CLOSED:
                 now = self.bot.clock.now()
@@ -353,6 +353,9 @@ class CheckinDispatcher:
         except discord.HTTPException:
             log.info("A DM could not be delivered")
             return None
+        # Recorded so /privacy delete can take down what Attune sent this person alone.
+        await self.bot.services.privacy.record_post(user_id, message.channel.id, message.id, kind="dm")
+        return message
 
 
 def due_time_text(seconds: int | None) -> str:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import NotFound
-from bot.tree import AttuneModal, friendly_errors
+from bot.modals import PersistentModal, Values, choice_values, text_value
+from bot.tree import friendly_errors
 from bot.ui import ATTUNE_COLOUR
 
 if TYPE_CHECKING:
@@ -39,7 +40,11 @@ def mood_select(default: int | None = None) -> discord.ui.Select[Any]:
     )
 
 
-class AnswerModal(AttuneModal):
+class AnswerModal(PersistentModal):
+    """Answered through bot.modals (`submitted`), so an answer typed across a restart is kept."""
+
+    submit_pattern = r"attune:checkin:modal:(?P<round_id>[0-9]{1,20})"
+
     def __init__(self, bot: AttuneBot, round_: Round, prompt: str, earlier: Answer | None) -> None:
         super().__init__(title="Your check-in", custom_id=f"attune:checkin:modal:{round_.id}")
         self.bot = bot
@@ -58,14 +63,28 @@ class AnswerModal(AttuneModal):
         )
         self.add_item(discord.ui.Label(text="Your answer", component=self.body))
 
-    async def on_submit(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        assert self.bot.checkin_dispatcher is not None
-        await self.bot.checkin_dispatcher.submit_answer(
-            interaction, self.round, int(self.mood.values[0]), self.body.value
+    @classmethod
+    async def submitted(
+        cls, interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values
+    ) -> None:
+        bot = interaction.client
+        assert bot.checkin_dispatcher is not None
+        round_ = await bot.services.checkins.repo.round(int(match["round_id"]))
+        couple = None
+        if round_ is not None and round_.couple_id is not None:
+            couple = await bot.services.couples.couple_by_id(round_.couple_id)
+        if round_ is None or couple is None or interaction.user.id not in couple.partner_ids:
+            raise NotFound("This check-in belongs to someone else, so it isn't yours to answer.")
+        await bot.checkin_dispatcher.submit_answer(
+            interaction, round_, _mood_of(values), text_value(values, "answer")
         )
 
 
-class PersonalModal(AttuneModal):
+class PersonalModal(PersistentModal):
+    """Answered through bot.modals (`submitted`), so an answer typed across a restart is kept."""
+
+    submit_pattern = r"attune:checkin:personal-modal:(?P<round_id>[0-9]{1,20})"
+
     def __init__(self, bot: AttuneBot, round_: Round, prompt: str) -> None:
         super().__init__(title="Your check-in", custom_id=f"attune:checkin:personal-modal:{round_.id}")
         self.bot = bot
@@ -78,11 +97,24 @@ class PersonalModal(AttuneModal):
         )
         self.add_item(discord.ui.Label(text="Your answer", component=self.body))
 
-    async def on_submit(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        assert self.bot.checkin_dispatcher is not None
-        await self.bot.checkin_dispatcher.submit_personal(
-            interaction, self.round, int(self.mood.values[0]), self.body.value
+    @classmethod
+    async def submitted(
+        cls, interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values
+    ) -> None:
+        bot = interaction.client
+        assert bot.checkin_dispatcher is not None
+        round_ = await bot.services.checkins.repo.round(int(match["round_id"]))
+        if round_ is None or round_.user_id != interaction.user.id:
+            raise NotFound("That check-in isn't one of yours, so I can't open it.")
+        await bot.checkin_dispatcher.submit_personal(
+            interaction, round_, _mood_of(values), text_value(values, "answer")
         )
+
+
+def _mood_of(values: Values) -> int:
+    """The picked mood, or 0 (which the service refuses kindly) when the value is not 1 to 5."""
+    picked = choice_values(values, "mood")
+    return int(picked[0]) if picked and picked[0] in {"1", "2", "3", "4", "5"} else 0
 
 
 class AnswerButton(

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.client import AttuneBot
 from bot.clock import unix
+from bot.cooldowns import limit
 from bot.errors import UserFacingError
 from bot.permissions import missing_permissions
 from bot.repositories.couples import Couple
@@ -100,6 +101,7 @@ class PairCog(commands.Cog):
     # -- /pair invite --------------------------------------------------------------------------
 
     @pair.command(name="invite", description="Invite your partner to pair with you")
+    @limit("pair invite")
     @app_commands.describe(partner="The person you'd like to pair with")
     async def invite(
         self, interaction: discord.Interaction[AttuneBot], partner: discord.Member | discord.User

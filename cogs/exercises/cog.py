@@ -7,7 +7,7 @@ from discord.ext import commands
 from bot.client import AttuneBot
 from bot.content import Track
 from cogs.exercises.render import list_embed
-from cogs.exercises.views import render_ending, render_step, save_reflection_from_modal
+from cogs.exercises.views import render_ending, render_step
 from cogs.resources.render import truncate
 
 Interaction = discord.Interaction[AttuneBot]
@@ -20,11 +20,6 @@ class ExercisesCog(commands.Cog):
 
     def __init__(self, bot: AttuneBot) -> None:
         self.bot = bot
-
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: Interaction) -> None:
-        """Reflection modals are answered here, so one opened before a restart still saves."""
-        await save_reflection_from_modal(interaction)
 
     @exercise.command(name="list", description="The exercises, by track, and how far you've come")
     @app_commands.describe(track="Only show one track")

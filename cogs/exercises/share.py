@@ -38,5 +38,7 @@ async def post_to_couple_thread(
     if couple is None:
         raise UserFacingError(NOT_PAIRED)
     thread = await bot.threads.ensure_thread(couple)
-    await thread.send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
+    message = await thread.send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
+    # Recorded so /privacy delete can take the post down with everything else of theirs.
+    await bot.services.privacy.record_post(user_id, thread.id, message.id)
     return thread

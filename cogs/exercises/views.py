@@ -17,9 +17,10 @@ import discord
 from bot.client import AttuneBot
 from bot.content import Exercise
 from bot.errors import NotFound
+from bot.modals import PersistentModal, Values, text_value
 from bot.repositories.exercises import ExerciseRun
 from bot.services.exercises import REFLECTION_MAX, RUN_NOT_FOUND
-from bot.tree import AttuneModal, friendly_errors
+from bot.tree import friendly_errors
 from cogs.exercises.render import (
     SAVED_NOTE,
     share_option_label,
@@ -180,14 +181,16 @@ class ReflectButton(
             await interaction.response.send_modal(ReflectModal(run.id, exercise, self.step, earlier))
 
 
-REFLECTION_MODAL = re.compile(r"attune:ex:reflection:(?P<run_id>[0-9]+):(?P<step>[0-9]+)")
+REFLECTION_MODAL = re.compile(r"attune:ex:reflection:(?P<run_id>[0-9]{1,20}):(?P<step>[0-9]{1,6})")
 REFLECTION_INPUT = "reflection"
 
 
-class ReflectModal(AttuneModal):
-    """The form only. Its namespaced custom_id is handled by `save_reflection_from_modal` (called from
-    the cog's interaction listener), so a modal opened before a restart still saves when submitted.
+class ReflectModal(PersistentModal):
+    """The form only. Its namespaced custom_id is answered by `submitted` through bot.modals
+    (bot/modals.py), so a modal opened before a restart still saves when submitted.
     """
+
+    submit_pattern = REFLECTION_MODAL.pattern
 
     def __init__(self, run_id: int, exercise: Exercise, step: int, earlier: str | None) -> None:
         super().__init__(
@@ -204,42 +207,17 @@ class ReflectModal(AttuneModal):
         )
         self.add_item(discord.ui.Label(text="Your reflection", component=self.answer))
 
-    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
-        """Nothing here: the listener answers, the same way before and after a restart."""
-
-
-def _submitted_value(node: Any, custom_id: str) -> str | None:
-    """The value of one text input anywhere in a MODAL_SUBMIT's components (rows or labels)."""
-    if isinstance(node, dict):
-        if node.get("custom_id") == custom_id and "value" in node:
-            return str(node["value"])
-        children = [node.get("component"), *(node.get("components") or [])]
-        return next((v for c in children if (v := _submitted_value(c, custom_id)) is not None), None)
-    if isinstance(node, list):
-        return next((v for c in node if (v := _submitted_value(c, custom_id)) is not None), None)
-    return None
-
-
-async def save_reflection_from_modal(interaction: Interaction) -> bool:
-    """Handle a submitted reflection modal; False when the interaction is not one."""
-    if interaction.type is not discord.InteractionType.modal_submit:
-        return False
-    data: dict[str, Any] = dict(interaction.data or {})
-    match = REFLECTION_MODAL.fullmatch(str(data.get("custom_id", "")))
-    if match is None:
-        return False
-    async with friendly_errors(interaction):
+    @classmethod
+    async def submitted(cls, interaction: Interaction, match: re.Match[str], values: Values) -> None:
         run_id, step = int(match["run_id"]), int(match["step"])
-        text = _submitted_value(data.get("components"), REFLECTION_INPUT) or ""
         service = interaction.client.services.exercises
-        await service.save_reflection(run_id, interaction.user.id, step, text)
+        await service.save_reflection(run_id, interaction.user.id, step, text_value(values, REFLECTION_INPUT))
         run = await service.go_to(run_id, interaction.user.id, step, interaction.guild_id)
         embed, view = await render_step(interaction.client, run, note=SAVED_NOTE)
         if interaction.message is not None:
             await interaction.response.edit_message(embed=embed, view=view)
         else:
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
-    return True
 
 
 class SharePick(
@@ -277,7 +255,7 @@ class SharePick(
             service = bot.services.exercises
             run = await own_run(interaction, self.run_id)
             values = self.item.values
-            if not values or not str(values[0]).isdigit():
+            if not values or not (str(values[0]).isascii() and str(values[0]).isdigit()):
                 raise NotFound(RUN_NOT_FOUND)
             step = int(values[0])
             text = await service.reflection_to_share(run.id, interaction.user.id, step)

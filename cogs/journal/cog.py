@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import AttuneBot
+from bot.cooldowns import limit
 from bot.errors import UserFacingError
 from bot.services.journal import PAGE_SIZE
 from cogs.journal.render import entry_choice, entry_line, read_embed
@@ -45,6 +46,7 @@ class JournalCog(commands.Cog):
         self.bot = bot
 
     @journal.command(name="write", description="Write a journal entry, privately")
+    @limit("journal write")
     @app_commands.describe(prompt="Show a gentle prompt to write about")
     async def write(self, interaction: discord.Interaction[AttuneBot], prompt: bool = False) -> None:
         chosen = await self.bot.services.journal.pick_prompt(interaction.user.id) if prompt else None
@@ -89,9 +91,11 @@ class JournalCog(commands.Cog):
     @journal.command(name="search", description="Find words in your own entries")
     @app_commands.describe(text="A word or phrase to look for")
     async def search(self, interaction: discord.Interaction[AttuneBot], text: str) -> None:
+        # Search decrypts every entry, which can take a while: answer Discord first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         found = await self.bot.services.journal.search(interaction.user.id, text, limit=10_000)
         if not found:
-            await interaction.response.send_message("Nothing in your journal matches that.", ephemeral=True)
+            await interaction.followup.send("Nothing in your journal matches that.", ephemeral=True)
             return
         zone = await zone_for(self.bot, interaction.user.id, interaction.guild_id)
         lines = [entry_line(entry, zone) for entry in found[:PAGE_SIZE]]
@@ -99,7 +103,7 @@ class JournalCog(commands.Cog):
         count = f"{len(found)} {'entry matches' if len(found) == 1 else 'entries match'}"
         embed = discord.Embed(title=f"{count} your search", description="\n".join(lines) + more)
         embed.set_footer(text="Only you can see this. /journal read opens one.")
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await interaction.followup.send(embed=embed, ephemeral=True)
 
     @journal.command(name="share", description="Share one entry with your partner, after a preview")
     @app_commands.describe(entry=ENTRY_DESCRIBE)
@@ -128,6 +132,7 @@ class JournalCog(commands.Cog):
 
     @journal.command(name="export", description="Your whole journal as a Markdown file")
     async def export(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)  # decrypting everything takes time
         zone = await zone_for(self.bot, interaction.user.id, interaction.guild_id)
         text = await self.bot.services.journal.export_markdown(
             interaction.user.id, zone, interaction.user.display_name
@@ -135,7 +140,7 @@ class JournalCog(commands.Cog):
         if text is None:
             raise UserFacingError("Your journal is empty, so there's nothing to export yet.")
         day = self.bot.clock.now().astimezone(zone).date().isoformat()
-        await interaction.response.send_message(
+        await interaction.followup.send(
             "Here is your whole journal. Only you can see this message; keep the file somewhere safe.",
             file=discord.File(io.BytesIO(text.encode("utf-8")), filename=ATTACHMENT_NAME.format(day=day)),
             ephemeral=True,
@@ -144,6 +149,7 @@ class JournalCog(commands.Cog):
     @app_commands.command(
         name="reflect", description="Write something for your partner, shared after a preview"
     )
+    @limit("reflect")
     async def reflect(self, interaction: discord.Interaction[AttuneBot]) -> None:
         await active_couple(self.bot, interaction.guild_id, interaction.user.id)
         await interaction.response.send_modal(ReflectModal())

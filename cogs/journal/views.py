@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.content import Prompt
+from bot.modals import PersistentModal, Values, choice_values, text_value
 from bot.repositories.journal import Entry
 from bot.services.journal import BODY_MAX, MOODS, TITLE_MAX, entry_datetime
 from bot.tree import AttuneModal, friendly_errors
@@ -93,52 +94,20 @@ class _EntryModal(AttuneModal):
         return None if self.mood_input is None else chosen_mood(self.mood_input)
 
 
-class WriteModal(_EntryModal):
+class WriteModal(_EntryModal, PersistentModal):
     def __init__(self, prompt: Prompt | None) -> None:
         super().__init__(title="Write in your journal", body_label="Your entry", prompt=prompt)
-
-    async def on_submit(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        bot = interaction.client
-        entry = await bot.services.journal.write(  # saved before anything else can go wrong
-            interaction.user.id,
-            title=self.title_input.value,
-            body=self.body_input.value,
-            mood=self.mood,
-            prompt_id=self.prompt.id if self.prompt else None,
-            guild_id=interaction.guild_id,
-        )
-        zone = await zone_for(bot, interaction.user.id, interaction.guild_id)
-        await interaction.response.send_message(
-            f"Saved to your journal · {entry_datetime(entry, zone)}. Only you can see it.", ephemeral=True
-        )
+        self.custom_id = f"attune:journal:write:{prompt.id}" if prompt else "attune:journal:write"
 
 
-class EditModal(_EntryModal):
+class EditModal(_EntryModal, PersistentModal):
     def __init__(self, entry: Entry) -> None:
         super().__init__(title="Edit your entry", body_label="Your entry", entry=entry)
         self.entry_id = entry.id
-
-    async def on_submit(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        bot = interaction.client
-        entry = await bot.services.journal.edit(
-            interaction.user.id,
-            self.entry_id,
-            title=self.title_input.value,
-            body=self.body_input.value,
-            mood=self.mood,
-        )
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        note = ""
-        if entry.is_shared and not await refresh_post(bot, entry, interaction.user, interaction.guild_id):
-            note = (
-                " I couldn't update the copy in your shared thread, though; /journal unshare takes it down."
-            )
-        elif entry.is_shared:
-            note = " The copy in your shared thread was updated too."
-        await interaction.followup.send(f"Your entry is updated.{note}", ephemeral=True)
+        self.custom_id = f"attune:journal:edit:{entry.id}"
 
 
-class ReflectModal(_EntryModal):
+class ReflectModal(_EntryModal, PersistentModal):
     def __init__(self) -> None:
         super().__init__(
             title="Something for your partner",
@@ -146,17 +115,71 @@ class ReflectModal(_EntryModal):
             with_mood=False,
             guide="You'll see a preview before anything is posted. A copy stays in your journal.",
         )
+        self.custom_id = "attune:journal:reflect"
 
-    async def on_submit(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        bot = interaction.client
-        entry = await bot.services.journal.write(  # kept in the journal first, posted on confirmation
-            interaction.user.id,
-            title=self.title_input.value,
-            body=self.body_input.value,
-            kind="reflection",
-            guild_id=interaction.guild_id,
-        )
-        await send_preview(interaction, entry)
+
+# Submissions are answered here, through bot.modals (bot/modals.py), so a modal opened before a
+# restart still saves what was typed. Each saves first and replies second.
+
+WRITE_MODAL = r"attune:journal:write(?::(?P<prompt_id>[a-z0-9][a-z0-9-]{0,60}))?"
+EDIT_MODAL = r"attune:journal:edit:(?P<entry_id>[0-9]{1,20})"
+REFLECT_MODAL = r"attune:journal:reflect"
+
+
+def _mood(values: Values) -> int | None:
+    picked = choice_values(values, "mood")
+    return int(picked[0]) if picked and picked[0] in {str(m) for m in MOODS} else None
+
+
+async def on_write(interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values) -> None:
+    bot = interaction.client
+    entry = await bot.services.journal.write(  # saved before anything else can go wrong
+        interaction.user.id,
+        title=text_value(values, "title"),
+        body=text_value(values, "body"),
+        mood=_mood(values),
+        prompt_id=match["prompt_id"],
+        guild_id=interaction.guild_id,
+    )
+    zone = await zone_for(bot, interaction.user.id, interaction.guild_id)
+    await interaction.response.send_message(
+        f"Saved to your journal · {entry_datetime(entry, zone)}. Only you can see it.", ephemeral=True
+    )
+
+
+async def on_edit(interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values) -> None:
+    bot = interaction.client
+    entry = await bot.services.journal.edit(
+        interaction.user.id,
+        int(match["entry_id"]),
+        title=text_value(values, "title"),
+        body=text_value(values, "body"),
+        mood=_mood(values),
+    )
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    note = ""
+    if entry.is_shared and not await refresh_post(bot, entry, interaction.user, interaction.guild_id):
+        note = " I couldn't update the copy in your shared thread, though; /journal unshare takes it down."
+    elif entry.is_shared:
+        note = " The copy in your shared thread was updated too."
+    await interaction.followup.send(f"Your entry is updated.{note}", ephemeral=True)
+
+
+async def on_reflect(
+    interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values
+) -> None:
+    bot = interaction.client
+    entry = await bot.services.journal.write(  # kept in the journal first, posted on confirmation
+        interaction.user.id,
+        title=text_value(values, "title"),
+        body=text_value(values, "body"),
+        kind="reflection",
+        guild_id=interaction.guild_id,
+    )
+    await send_preview(interaction, entry)
+
+
+MODAL_HANDLERS = ((WRITE_MODAL, on_write), (EDIT_MODAL, on_edit), (REFLECT_MODAL, on_reflect))
 
 
 async def send_preview(interaction: discord.Interaction[AttuneBot], entry: Entry) -> None:

@@ -1,0 +1,383 @@
+"""Progress: read-only queries over check-ins, the journal and exercises, plus the progress tables.
+
+Nothing here writes to another feature's tables. Every state change on our own tables is one atomic
+statement (or one transaction), so two ticks or two presses can never send the same thing twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from sqlite3 import Row
+
+from bot.db import Database
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    due_at: int
+    status: str
+    missed_reason: str | None
+
+
+@dataclass(frozen=True)
+class MoodPoint:
+    user_id: int
+    at: int
+    mood: int
+
+
+@dataclass(frozen=True)
+class OpenRound:
+    round_id: int
+    couple_id: int
+    due_at: int
+    closes_at: int
+
+
+@dataclass(frozen=True)
+class SummarySettings:
+    couple_id: int
+    weekday: int
+    local_time: str
+    timezone: str
+    enabled: bool
+    next_due_at: int | None
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    settings: SummarySettings
+    couple_status: str
+
+
+@dataclass(frozen=True)
+class SummaryPost:
+    id: int
+    couple_id: int
+    due_at: int
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Share:
+    id: int
+    user_id: int
+    couple_id: int
+    days: int
+    status: str
+
+
+@dataclass(frozen=True)
+class CheckupRow:
+    id: int
+    user_id: int
+    sealed: bytes
+    created_at: int
+
+
+_SETTINGS = "couple_id, weekday, local_time, timezone, enabled, next_due_at"
+_SHARE = "id, user_id, couple_id, days, status"
+MAX_SUMMARY_ATTEMPTS = 3
+
+
+class ProgressRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- streak histories (read-only over checkin_rounds / journal_entries) -------------------
+
+    async def couple_rounds(self, couple_id: int) -> list[RoundRow]:
+        """Scheduled rounds of the couple; a round started by hand only counts when it was revealed."""
+        rows = await self._db.fetchall(
+            "SELECT due_at, status, missed_reason FROM checkin_rounds "
+            "WHERE couple_id = ? AND kind = 'couple' AND (schedule_id IS NOT NULL OR status = 'revealed') "
+            "ORDER BY due_at, id",
+            (couple_id,),
+        )
+        return [RoundRow(int(r[0]), str(r[1]), r[2]) for r in rows]
+
+    async def personal_rounds(self, user_id: int) -> list[RoundRow]:
+        rows = await self._db.fetchall(
+            "SELECT due_at, status, missed_reason FROM checkin_rounds "
+            "WHERE user_id = ? AND kind = 'personal' AND (schedule_id IS NOT NULL OR status = 'answered') "
+            "ORDER BY due_at, id",
+            (user_id,),
+        )
+        return [RoundRow(int(r[0]), str(r[1]), r[2]) for r in rows]
+
+    async def journal_times(self, user_id: int, since: int) -> list[int]:
+        rows = await self._db.fetchall(
+            "SELECT created_at FROM journal_entries WHERE user_id = ? AND created_at >= ? ORDER BY created_at",
+            (user_id, since),
+        )
+        return [int(r[0]) for r in rows]
+
+    async def round_counts(self, couple_id: int, start: int, end: int) -> tuple[int, int]:
+        """(rounds posted, rounds answered by both) of the couple due in [start, end]."""
+        row = await self._db.fetchone(
+            "SELECT count(*) FILTER (WHERE posted_at IS NOT NULL), count(*) FILTER (WHERE status = 'revealed') "
+            "FROM checkin_rounds WHERE couple_id = ? AND kind = 'couple' AND due_at >= ? AND due_at <= ?",
+            (couple_id, start, end),
+        )
+        assert row is not None
+        return int(row[0] or 0), int(row[1] or 0)
+
+    async def couple_moods(self, couple_id: int, partner_ids: tuple[int, int], since: int) -> list[MoodPoint]:
+        """Both partners' moods from the couple's revealed rounds only; nobody else's."""
+        rows = await self._db.fetchall(
+            "SELECT a.user_id, r.due_at, a.mood FROM checkin_answers a "
+            "JOIN checkin_rounds r ON r.id = a.round_id "
+            "WHERE r.couple_id = ? AND r.kind = 'couple' AND r.status = 'revealed' AND r.due_at >= ? "
+            "AND a.user_id IN (?, ?) ORDER BY r.due_at, a.user_id",
+            (couple_id, since, *partner_ids),
+        )
+        return [MoodPoint(int(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+    async def own_moods(self, user_id: int, since: int) -> list[MoodPoint]:
+        """A person's own moods: their answers to couple check-ins, and their journal (which holds
+        their personal check-in answers too)."""
+        rows = await self._db.fetchall(
+            "SELECT a.user_id, r.due_at AS at, a.mood FROM checkin_answers a "
+            "JOIN checkin_rounds r ON r.id = a.round_id WHERE a.user_id = ? AND r.due_at >= ? "
+            "UNION ALL "
+            "SELECT user_id, created_at AS at, mood FROM journal_entries "
+            "WHERE user_id = ? AND mood IS NOT NULL AND created_at >= ? "
+            "ORDER BY at",
+            (user_id, since, user_id, since),
+        )
+        return [MoodPoint(int(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+    async def open_couple_rounds_closing_by(self, horizon: int) -> list[OpenRound]:
+        rows = await self._db.fetchall(
+            # The IN term repeats checkin_rounds_live's WHERE so SQLite can use that partial index.
+            "SELECT id, couple_id, due_at, closes_at FROM checkin_rounds "
+            "WHERE status IN ('pending', 'open') AND status = 'open' AND kind = 'couple' "
+            "AND schedule_id IS NOT NULL AND closes_at IS NOT NULL AND closes_at <= ? ORDER BY id",
+            (horizon,),
+        )
+        return [OpenRound(int(r[0]), int(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+    async def round_answered_by(self, round_id: int) -> set[int]:
+        rows = await self._db.fetchall("SELECT user_id FROM checkin_answers WHERE round_id = ?", (round_id,))
+        return {int(r[0]) for r in rows}
+
+    async def active_couple_ids(self) -> list[int]:
+        rows = await self._db.fetchall("SELECT id FROM couples WHERE status = 'active' ORDER BY id")
+        return [int(r[0]) for r in rows]
+
+    # -- heads-ups ---------------------------------------------------------------------------------
+
+    async def has_heads_up(self, round_id: int) -> bool:
+        value = await self._db.fetchval("SELECT 1 FROM progress_headsups WHERE round_id = ?", (round_id,))
+        return value is not None
+
+    async def claim_heads_up(self, round_id: int, couple_id: int, now: int) -> bool:
+        """Record the heads-up before sending it: only the first claim wins, ever."""
+        row = await self._db.fetchone(
+            "INSERT INTO progress_headsups (round_id, couple_id, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (round_id) DO NOTHING RETURNING round_id",
+            (round_id, couple_id, now),
+        )
+        return row is not None
+
+    async def finish_heads_up(self, round_id: int, message_id: int | None) -> None:
+        await self._db.execute(
+            "UPDATE progress_headsups SET status = ?, message_id = ? WHERE round_id = ?",
+            ("sent" if message_id is not None else "failed", message_id, round_id),
+        )
+
+    # -- weekly summary settings -------------------------------------------------------------------
+
+    async def summary_settings(self, couple_id: int) -> SummarySettings | None:
+        row = await self._db.fetchone(
+            f"SELECT {_SETTINGS} FROM progress_summary_settings WHERE couple_id = ?", (couple_id,)
+        )
+        return None if row is None else _settings(row)
+
+    async def ensure_summary_settings(
+        self, couple_id: int, weekday: int, local_time: str, timezone: str, next_due_at: int, now: int
+    ) -> SummarySettings:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO progress_summary_settings (couple_id, weekday, local_time, timezone, next_due_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (couple_id) DO NOTHING",
+                (couple_id, weekday, local_time, timezone, next_due_at, now),
+            )
+            row = await tx.fetchone(
+                f"SELECT {_SETTINGS} FROM progress_summary_settings WHERE couple_id = ?", (couple_id,)
+            )
+        assert row is not None
+        return _settings(row)
+
+    async def save_summary_settings(
+        self,
+        couple_id: int,
+        weekday: int,
+        local_time: str,
+        timezone: str,
+        enabled: bool,
+        next_due_at: int | None,
+        by: int,
+        now: int,
+    ) -> SummarySettings:
+        row = await self._db.fetchone(
+            "INSERT INTO progress_summary_settings (couple_id, weekday, local_time, timezone, enabled, "
+            "next_due_at, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (couple_id) DO UPDATE SET weekday = excluded.weekday, local_time = excluded.local_time, "
+            "timezone = excluded.timezone, enabled = excluded.enabled, next_due_at = excluded.next_due_at, "
+            f"updated_by = excluded.updated_by, updated_at = excluded.updated_at RETURNING {_SETTINGS}",
+            (couple_id, weekday, local_time, timezone, int(enabled), next_due_at, by, now),
+        )
+        assert row is not None
+        return _settings(row)
+
+    async def due_summaries(self, now: int, limit: int) -> list[DueSummary]:
+        rows = await self._db.fetchall(
+            f"SELECT s.{_SETTINGS.replace(', ', ', s.')}, c.status AS couple_status "
+            "FROM progress_summary_settings s JOIN couples c ON c.id = s.couple_id "
+            "WHERE s.next_due_at IS NOT NULL AND s.next_due_at <= ? ORDER BY s.next_due_at LIMIT ?",
+            (now, limit),
+        )
+        return [DueSummary(_settings(r), str(r["couple_status"])) for r in rows]
+
+    async def record_summary(self, couple_id: int, was_due: int, next_due: int | None, status: str) -> bool:
+        """Record one occurrence and move the schedule on, together; False if another tick did it."""
+        async with self._db.transaction() as tx:
+            moved = await tx.execute(
+                "UPDATE progress_summary_settings SET next_due_at = ?, enabled = ? "
+                "WHERE couple_id = ? AND next_due_at = ?",
+                (next_due, int(next_due is not None), couple_id, was_due),
+            )
+            if moved == 0:
+                return False
+            await tx.execute(
+                "INSERT INTO progress_summaries (couple_id, due_at, status) VALUES (?, ?, ?) "
+                "ON CONFLICT (couple_id, due_at) DO NOTHING",
+                (couple_id, was_due, status),
+            )
+        return True
+
+    async def claim_pending_summaries(self, limit: int) -> list[SummaryPost]:
+        """Mark pending summaries 'posting' before posting them: a crash never posts one twice."""
+        rows = await self._db.fetchall(
+            "UPDATE progress_summaries SET status = 'posting', attempts = attempts + 1 WHERE id IN "
+            "(SELECT id FROM progress_summaries WHERE status = 'pending' ORDER BY id LIMIT ?) "
+            "RETURNING id, couple_id, due_at, attempts",
+            (limit,),
+        )
+        return [SummaryPost(int(r[0]), int(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+    async def finish_summary(self, post_id: int, channel_id: int, message_id: int, now: int) -> None:
+        await self._db.execute(
+            "UPDATE progress_summaries SET status = 'posted', channel_id = ?, message_id = ?, posted_at = ? "
+            "WHERE id = ?",
+            (channel_id, message_id, now, post_id),
+        )
+
+    async def release_summary(self, post_id: int) -> None:
+        """Discord refused the post (nothing was posted): try again on a later tick, a few times."""
+        await self._db.execute(
+            "UPDATE progress_summaries SET status = CASE WHEN attempts >= ? THEN 'failed' ELSE 'pending' END "
+            "WHERE id = ? AND status = 'posting'",
+            (MAX_SUMMARY_ATTEMPTS, post_id),
+        )
+
+    async def skip_summary(self, post_id: int) -> None:
+        await self._db.execute("UPDATE progress_summaries SET status = 'missed' WHERE id = ?", (post_id,))
+
+    async def earliest_summary_due(self) -> int | None:
+        value = await self._db.fetchval(
+            "SELECT min(next_due_at) FROM progress_summary_settings WHERE next_due_at IS NOT NULL"
+        )
+        return None if value is None else int(value)
+
+    # -- shares ------------------------------------------------------------------------------------
+
+    async def create_share(self, user_id: int, couple_id: int, days: int, now: int) -> Share:
+        row = await self._db.fetchone(
+            f"INSERT INTO progress_shares (user_id, couple_id, days, created_at) VALUES (?, ?, ?, ?) RETURNING {_SHARE}",
+            (user_id, couple_id, days, now),
+        )
+        assert row is not None
+        return _share(row)
+
+    async def share(self, share_id: int) -> Share | None:
+        row = await self._db.fetchone(f"SELECT {_SHARE} FROM progress_shares WHERE id = ?", (share_id,))
+        return None if row is None else _share(row)
+
+    async def claim_share(self, share_id: int, user_id: int) -> Share | None:
+        row = await self._db.fetchone(
+            "UPDATE progress_shares SET status = 'posting' WHERE id = ? AND user_id = ? AND status = 'preview' "
+            f"RETURNING {_SHARE}",
+            (share_id, user_id),
+        )
+        return None if row is None else _share(row)
+
+    async def finish_share(self, share_id: int, message_id: int | None, now: int) -> None:
+        if message_id is None:  # the post failed: the preview can be posted again
+            await self._db.execute(
+                "UPDATE progress_shares SET status = 'preview' WHERE id = ? AND status = 'posting'",
+                (share_id,),
+            )
+            return
+        await self._db.execute(
+            "UPDATE progress_shares SET status = 'posted', message_id = ?, posted_at = ? WHERE id = ?",
+            (message_id, now, share_id),
+        )
+
+    async def cancel_share(self, share_id: int, user_id: int) -> bool:
+        row = await self._db.fetchone(
+            "UPDATE progress_shares SET status = 'cancelled' WHERE id = ? AND user_id = ? AND status = 'preview' "
+            "RETURNING id",
+            (share_id, user_id),
+        )
+        return row is not None
+
+    # -- checkups ----------------------------------------------------------------------------------
+
+    async def add_checkup(self, user_id: int, sealed: bytes, now: int) -> int:
+        row = await self._db.fetchone(
+            "INSERT INTO progress_checkups (user_id, answers_sealed, created_at) VALUES (?, ?, ?) RETURNING id",
+            (user_id, sealed, now),
+        )
+        assert row is not None
+        return int(row[0])
+
+    async def checkup_rows(self, user_id: int, limit: int) -> list[CheckupRow]:
+        rows = await self._db.fetchall(
+            "SELECT id, user_id, answers_sealed, created_at FROM progress_checkups WHERE user_id = ? "
+            "ORDER BY created_at DESC, id DESC LIMIT ?",
+            (user_id, limit),
+        )
+        return [CheckupRow(int(r[0]), int(r[1]), bytes(r[2]), int(r[3])) for r in rows]
+
+    async def claim_offer(self, user_id: int, month: str, now: int, min_gap: int) -> bool:
+        """At most one checkup offer a month: True only when the last one is at least min_gap old."""
+        row = await self._db.fetchone(
+            "INSERT INTO progress_checkup_offers (user_id, month, offered_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET month = excluded.month, offered_at = excluded.offered_at "
+            "WHERE excluded.offered_at - progress_checkup_offers.offered_at >= ? RETURNING user_id",
+            (user_id, month, now, min_gap),
+        )
+        return row is not None
+
+    async def checked_up_since(self, user_id: int, since: int) -> bool:
+        value = await self._db.fetchval(
+            "SELECT 1 FROM progress_checkups WHERE user_id = ? AND created_at >= ? LIMIT 1", (user_id, since)
+        )
+        return value is not None
+
+
+def _settings(row: Row) -> SummarySettings:
+    return SummarySettings(
+        couple_id=int(row[0]),
+        weekday=int(row[1]),
+        local_time=str(row[2]),
+        timezone=str(row[3]),
+        enabled=bool(row[4]),
+        next_due_at=None if row[5] is None else int(row[5]),
+    )
+
+
+def _share(row: Row) -> Share:
+    return Share(int(row[0]), int(row[1]), int(row[2]), int(row[3]), str(row[4]))

@@ -1,0 +1,10 @@
+"""/privacy: everything Attune keeps about you, as files you can keep, or erased for good."""
+
+from __future__ import annotations
+
+from bot.client import AttuneBot
+from cogs.privacy.cog import PrivacyCog
+
+
+async def setup(bot: AttuneBot) -> None:
+    await bot.add_cog(PrivacyCog(bot))

@@ -1,0 +1,180 @@
+"""/progress: streaks, a mood chart, the weekly summary's settings, and the private checkup."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import AttuneBot
+from bot.clock import from_unix
+from bot.errors import UserFacingError
+from bot.repositories.couples import Couple
+from bot.services.progress import DAYS_MAX, DAYS_MIN, WEEKDAY_NAMES, WEEKDAYS, Overview, ProgressService
+from bot.ui import ATTUNE_COLOUR, cached_display_name
+from cogs.progress.dispatch import streak_text
+from cogs.progress.views import CHART_FILE, CheckupModal, couple_chart, own_chart, share_view
+
+NOT_PAIRED = (
+    "You're not paired with anyone here right now, so there's no thread to share to. "
+    "When you're ready, /pair invite asks your partner to join you."
+)
+IN_SERVER = "This lives in the server where you and your partner are paired. Please use it there."
+DAY_CHOICES = [
+    app_commands.Choice(name=name, value=key) for key, name in zip(WEEKDAYS, WEEKDAY_NAMES, strict=True)
+]
+DAY_CHOICES.append(app_commands.Choice(name="Off", value="off"))
+CHECKUPS_SHOWN = 6
+
+
+class ProgressCog(commands.Cog):
+    progress = app_commands.Group(
+        name="progress", description="Progress you can see: streaks, moods, your week"
+    )
+
+    def __init__(self, bot: AttuneBot) -> None:
+        self.bot = bot
+
+    @property
+    def service(self) -> ProgressService:
+        return self.bot.services.progress
+
+    async def _active_couple(self, interaction: discord.Interaction[AttuneBot]) -> Couple:
+        if interaction.guild_id is None:
+            raise UserFacingError(IN_SERVER)
+        couple = await self.bot.services.couples.active_couple_for(interaction.guild_id, interaction.user.id)
+        if couple is None:
+            raise UserFacingError(NOT_PAIRED)
+        return couple
+
+    # -- /progress show --------------------------------------------------------------------------
+
+    @progress.command(name="show", description="Your streaks, check-ins together and a mood chart (private)")
+    @app_commands.describe(days="How far back to look, 7 to 365 days (30 by default)")
+    async def show(
+        self,
+        interaction: discord.Interaction[AttuneBot],
+        days: app_commands.Range[int, DAYS_MIN, DAYS_MAX] = 30,
+    ) -> None:
+        self.service.check_days(days)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        overview = await self.service.overview(interaction.user.id, interaction.guild_id, days)
+        couple = overview.couple
+        in_thread = couple is not None and interaction.channel_id == couple.thread_id
+        if in_thread and couple is not None:
+            chart = await couple_chart(self.bot, couple, overview.days)
+        else:
+            chart = await own_chart(self.bot, interaction.user.id, overview.days)
+        embed = self._overview_embed(interaction, overview, in_thread)
+        embed.set_image(url=f"attachment://{CHART_FILE}")
+        await interaction.followup.send(embed=embed, file=chart, ephemeral=True)
+
+    def _overview_embed(
+        self, interaction: discord.Interaction[AttuneBot], overview: Overview, in_thread: bool
+    ) -> discord.Embed:
+        couple = overview.couple
+        title = "Your progress together" if in_thread else "Your progress"
+        embed = discord.Embed(title=title, colour=ATTUNE_COLOUR)
+        lines: list[str] = []
+        if couple is not None and overview.couple_streak is not None:
+            lines.append(f"**Together:** {streak_text(overview.couple_streak.current)}")
+            if overview.couple_streak.best > overview.couple_streak.current:
+                lines.append(f"Your longest so far: {overview.couple_streak.best}.")
+            lines.append(
+                f"In the last {overview.days} days: {overview.rounds_together} of "
+                f"{overview.rounds_posted} check-ins answered by you both."
+            )
+        journal, personal = overview.journal_streak, overview.personal_streak.current
+        lines.append(
+            f"**Just you:** {journal} day{'' if journal == 1 else 's'} of journaling in a row; "
+            f"{personal} personal check-in{'' if personal == 1 else 's'} in a row."
+        )
+        embed.description = "\n".join(lines)
+        for user_id, titles in overview.exercises.items():
+            if user_id == interaction.user.id:
+                name = "You finished"
+            else:
+                guild_id = couple.guild_id if couple else None
+                name = (
+                    f"{cached_display_name(self.bot, guild_id, user_id) if guild_id else 'Partner'} finished"
+                )
+            value = "\n".join(f"• {t}" for t in titles[:10]) if titles else "No exercises in this time."
+            embed.add_field(name=name[:256], value=value[:1024], inline=False)
+        chart_of = "both of your moods from check-ins you both answered" if in_thread else "your own moods"
+        embed.set_footer(text=f"The chart shows {chart_of}. Only you can see this.")
+        return embed
+
+    # -- /progress share -------------------------------------------------------------------------
+
+    @progress.command(name="share", description="Preview your couple mood chart, then post it to your thread")
+    @app_commands.describe(days="How far back to look, 7 to 365 days (30 by default)")
+    async def share(
+        self,
+        interaction: discord.Interaction[AttuneBot],
+        days: app_commands.Range[int, DAYS_MIN, DAYS_MAX] = 30,
+    ) -> None:
+        couple = await self._active_couple(interaction)
+        share = await self.service.start_share(couple, interaction.user.id, days)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        chart = await couple_chart(self.bot, couple, share.days)
+        embed = discord.Embed(
+            title="Preview: your moods together",
+            description="This is what your partner will see in your thread. Post it?",
+            colour=ATTUNE_COLOUR,
+        )
+        embed.set_image(url=f"attachment://{CHART_FILE}")
+        await interaction.followup.send(embed=embed, file=chart, view=share_view(share.id), ephemeral=True)
+
+    # -- /progress summary -----------------------------------------------------------------------
+
+    @progress.command(name="summary", description="Choose when your weekly summary arrives, or turn it off")
+    @app_commands.describe(day="The day it arrives, or off", time="Local time, like 19:00 or 7pm")
+    @app_commands.choices(day=DAY_CHOICES)
+    async def summary(
+        self,
+        interaction: discord.Interaction[AttuneBot],
+        day: app_commands.Choice[str],
+        time: app_commands.Range[str, 1, 20] | None = None,
+    ) -> None:
+        couple = await self._active_couple(interaction)
+        saved = await self.service.set_summary(couple, interaction.user.id, day.value, time)
+        described = self.service.describe_summary(saved)
+        if saved.enabled:
+            text = f"Your weekly summary: {described}."
+        else:
+            text = "Weekly summaries are off. `/progress summary` turns them back on."
+        await interaction.response.send_message(text, ephemeral=True)
+        try:
+            thread = await self.bot.threads.ensure_thread(couple)
+            note = (
+                f"{interaction.user.display_name} set your weekly summary for {described}."
+                if saved.enabled
+                else f"{interaction.user.display_name} turned your weekly summary off."
+            )
+            await thread.send(note, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException:
+            pass  # saved; telling the partner is best effort
+
+    # -- /progress checkup -----------------------------------------------------------------------
+
+    @progress.command(name="checkup", description="A private 'where I stand' check-in, just for you")
+    async def checkup(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        await interaction.response.send_modal(CheckupModal(self.bot, self.bot.content.checkup))
+
+    @progress.command(name="checkups", description="Your own past 'where I stand' check-ins (private)")
+    async def checkups(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        records = await self.service.checkups(interaction.user.id, limit=CHECKUPS_SHOWN)
+        embed = discord.Embed(title="Where you've stood", colour=ATTUNE_COLOUR)
+        if not records:
+            embed.description = "Nothing here yet. `/progress checkup` takes a few quiet minutes."
+        else:
+            embed.description = "Only you can see these. Snapshots, not verdicts."
+            for record in records:
+                lines = self.service.describe_checkup(record.answers)
+                value = "\n".join(f"**{q}** {a}" for q, a in lines) or "—"
+                embed.add_field(
+                    name=from_unix(record.created_at).strftime("%d %B %Y"),
+                    value=value[:1021] + ("..." if len(value) > 1021 else ""),
+                    inline=False,
+                )
+        await interaction.response.send_message(embed=embed, ephemeral=True)

@@ -1,0 +1,168 @@
+"""Weekly summaries and streak heads-ups: ONE APScheduler job polls what is due in the database.
+
+Everything is recorded before it is posted (a summary row is claimed 'posting', a heads-up row is
+inserted), so a restart or a second tick never posts anything twice. Tests call `tick()` after
+moving the FakeClock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.clock import unix
+from bot.ui import ATTUNE_COLOUR, cached_display_name
+
+if TYPE_CHECKING:
+    from bot.client import AttuneBot
+    from bot.repositories.couples import Couple
+    from bot.repositories.progress import OpenRound, SummaryPost
+    from bot.services.progress import Streak, WeeklySummary
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "attune:progress:weekly"
+INTERVAL_SECONDS = 60
+DM_CLOSED = 50007
+CHECKUP_OFFER_AFTER = timedelta(days=28)
+NOTHING_FINISHED = "Nothing this week, and that's okay."
+
+
+def streak_text(current: int) -> str:
+    if current == 0:
+        return "A fresh start: the next check-in you both answer begins a new streak."
+    plural = "check-in" if current == 1 else "check-ins in a row"
+    return f"{current} {plural} answered together."
+
+
+def summary_embed(bot: AttuneBot, summary: WeeklySummary) -> discord.Embed:
+    couple = summary.couple
+    lines = [
+        f"Check-ins this week: {summary.rounds_posted} posted, "
+        f"{summary.rounds_together} answered by you both.",
+        f"Your streak: {streak_text(summary.streak.current)}",
+    ]
+    if summary.streak.forgiveness_used:
+        lines.append("One missed check-in this week was forgiven. Life happens.")
+    embed = discord.Embed(title="Your week together", description="\n".join(lines), colour=ATTUNE_COLOUR)
+    for user_id in couple.partner_ids:
+        name = cached_display_name(bot, couple.guild_id, user_id)
+        titles = summary.exercises.get(user_id, [])
+        value = (
+            "\n".join(f"• {title}" for title in titles[:10])
+            if titles
+            else "Nothing this week, and that's okay."
+        )
+        embed.add_field(name=f"{name} finished"[:256], value=value[:1024], inline=False)
+    embed.add_field(name="Something to talk about", value=summary.prompt, inline=False)
+    embed.set_footer(text="Change the day or turn this off with /progress summary.")
+    return embed
+
+
+class ProgressDispatcher:
+    def __init__(self, bot: AttuneBot) -> None:
+        self.bot = bot
+        self.service = bot.services.progress
+        self.repo = bot.services.progress.repo
+        self._tick_lock = asyncio.Lock()
+
+    def install(self) -> None:
+        self.bot.scheduler.add_job(
+            self.run_job,
+            "interval",
+            seconds=INTERVAL_SECONDS,
+            id=JOB_ID,
+            replace_existing=True,
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+
+    async def run_job(self) -> None:
+        await self.bot.wait_until_ready()
+        try:
+            await self.tick()
+        except Exception:
+            log.exception("Progress dispatch failed; it will run again shortly")
+
+    async def tick(self) -> None:
+        """Record due summaries, post them, send heads-ups. Safe to run at any time."""
+        async with self._tick_lock:
+            await self.service.record_due_summaries()
+            for post in await self.repo.claim_pending_summaries(limit=500):
+                try:
+                    await self._post_summary(post)
+                except Exception:
+                    log.exception("Weekly summary %s could not be posted; will retry", post.id)
+                    await self.repo.release_summary(post.id)
+            for open_round, streak in await self.service.heads_up_rounds():
+                try:
+                    await self._heads_up(open_round, streak)
+                except Exception:
+                    log.exception("Heads-up for round %s failed", open_round.round_id)
+
+    # -- weekly summary ------------------------------------------------------------------------
+
+    async def _post_summary(self, post: SummaryPost) -> None:
+        couple = await self.bot.services.couples.couple_by_id(post.couple_id)
+        if couple is None or couple.status != "active":
+            await self.repo.skip_summary(post.id)
+            return
+        summary = await self.service.weekly_summary(couple, post.due_at)
+        thread = await self.bot.threads.ensure_thread(couple)
+        message = await thread.send(
+            embed=summary_embed(self.bot, summary), allowed_mentions=discord.AllowedMentions.none()
+        )
+        await self.repo.finish_summary(post.id, thread.id, message.id, unix(self.service.now()))
+        for user_id in couple.partner_ids:
+            await self._offer_checkup(couple, user_id)
+
+    # -- the one heads-up ----------------------------------------------------------------------
+
+    async def _heads_up(self, open_round: OpenRound, streak: Streak) -> None:
+        couple = await self.bot.services.couples.couple_by_id(open_round.couple_id)
+        if couple is None or couple.status != "active":
+            return
+        if not await self.repo.claim_heads_up(open_round.round_id, couple.id, unix(self.service.now())):
+            return  # already sent (or being sent): once, ever
+        message_id: int | None = None
+        try:
+            thread = await self.bot.threads.ensure_thread(couple)
+            message = await thread.send(
+                f"A gentle heads-up: today's check-in closes <t:{open_round.closes_at}:R>. You've answered "
+                f"{streak.current} together in a row, and this one would be the second missed this week. "
+                "If you each have a quiet minute, it's still waiting. If not, that's okay too.",
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+            message_id = message.id
+        finally:
+            await self.repo.finish_heads_up(open_round.round_id, message_id)
+
+    # -- the monthly checkup offer -------------------------------------------------------------
+
+    async def _offer_checkup(self, couple: Couple, user_id: int) -> None:
+        """A gentle private note at most once a month, by DM when DMs reach the person."""
+        now = self.service.now()
+        if await self.repo.checked_up_since(user_id, unix(now - CHECKUP_OFFER_AFTER)):
+            return
+        person = await self.bot.services.people.get(user_id)
+        if person is not None and (not person.dm_reachable or not person.dm_nudges):
+            return
+        if not await self.service.claim_monthly_offer(user_id):
+            return
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            await user.send(
+                "A quiet note, just for you: if you'd like a few minutes to notice where you stand this "
+                "month, `/progress checkup` is there. It's private: your partner never sees it."
+            )
+        except discord.Forbidden as error:
+            if error.code == DM_CLOSED:
+                await self.bot.services.people.record_dm_failure(user_id, now.date(), unix(now))
+        except discord.HTTPException:
+            log.info("A checkup offer could not be delivered")

@@ -1,0 +1,205 @@
+"""Progress buttons and the checkup modal. Share buttons are DynamicItems that reload the preview
+from the database; only the person who made the preview can post or cancel it."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.clock import from_unix
+from bot.modals import PersistentModal, Values, choice_values
+from bot.services.charts import Line, render_mood_chart
+from bot.tree import friendly_errors
+from bot.ui import ATTUNE_COLOUR, GENTLE_WARNING_COLOUR, cached_display_name
+
+if TYPE_CHECKING:
+    from bot.client import AttuneBot
+    from bot.content import Checkup
+    from bot.repositories.couples import Couple
+    from bot.services.progress import ChartSeries, CheckupResult
+
+CHART_FILE = "progress.png"
+NOT_YOURS = "This isn't yours to press, so nothing changed."
+MODAL_TITLE_MAX = 45
+
+
+def lines_for(bot: AttuneBot, guild_id: int | None, series: list[ChartSeries], own: bool) -> list[Line]:
+    lines: list[Line] = []
+    for item in series:
+        label = "You" if own else cached_display_name(bot, guild_id or 0, item.user_id)
+        lines.append(Line(label, tuple((from_unix(p.at), p.mood) for p in item.points)))
+    return lines
+
+
+async def couple_chart(bot: AttuneBot, couple: Couple, days: int) -> discord.File:
+    """The couple chart: both partners' revealed moods, rendered in a worker thread."""
+    service = bot.services.progress
+    series = await service.couple_series(couple, days)
+    end = service.now()
+    png = await asyncio.to_thread(
+        render_mood_chart,
+        lines_for(bot, couple.guild_id, series, own=False),
+        f"Your moods together, last {days} days",
+        end - timedelta(days=days),
+        end,
+    )
+    return discord.File(io.BytesIO(png), filename=CHART_FILE, description="Mood chart")
+
+
+async def own_chart(bot: AttuneBot, user_id: int, days: int) -> discord.File:
+    service = bot.services.progress
+    series = await service.own_series(user_id, days)
+    end = service.now()
+    png = await asyncio.to_thread(
+        render_mood_chart,
+        lines_for(bot, None, series, own=True),
+        f"Your moods, last {days} days",
+        end - timedelta(days=days),
+        end,
+    )
+    return discord.File(io.BytesIO(png), filename=CHART_FILE, description="Mood chart")
+
+
+class ShareButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"attune:progress:share:(?P<share_id>[0-9]+):(?P<action>post|cancel)",
+):
+    def __init__(self, share_id: int, action: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Post" if action == "post" else "Cancel",
+                style=discord.ButtonStyle.primary if action == "post" else discord.ButtonStyle.secondary,
+                custom_id=f"attune:progress:share:{share_id}:{action}",
+            )
+        )
+        self.share_id = share_id
+        self.action = action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ShareButton:
+        return cls(int(match["share_id"]), match["action"])
+
+    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
+        async with friendly_errors(interaction):
+            bot = interaction.client
+            service = bot.services.progress
+            if self.action == "cancel":
+                await service.cancel_share(self.share_id, interaction.user.id)
+                await interaction.response.edit_message(
+                    content="Cancelled. Nothing was posted.", embed=None, attachments=[], view=None
+                )
+                return
+            share = await service.claim_share(self.share_id, interaction.user.id)
+            await interaction.response.defer()
+            message_id: int | None = None
+            try:
+                couple = await bot.services.couples.couple_by_id(share.couple_id)
+                if couple is None or couple.status != "active" or not couple.includes(interaction.user.id):
+                    await interaction.followup.send(
+                        "You're not paired with anyone here right now, so there's no thread to post to.",
+                        ephemeral=True,
+                    )
+                    return
+                chart = await couple_chart(bot, couple, share.days)
+                thread = await bot.threads.ensure_thread(couple)
+                embed = discord.Embed(
+                    title="How we've been feeling",
+                    description=f"{interaction.user.display_name} shared your mood chart "
+                    f"for the last {share.days} days. Look for the small steps, not a score.",
+                    colour=ATTUNE_COLOUR,
+                )
+                embed.set_image(url=f"attachment://{CHART_FILE}")
+                posted = await thread.send(
+                    embed=embed, file=chart, allowed_mentions=discord.AllowedMentions.none()
+                )
+                message_id = posted.id
+            finally:
+                await service.finish_share(self.share_id, message_id)
+            await interaction.edit_original_response(
+                content=f"Posted to your thread: {posted.jump_url}", embed=None, attachments=[], view=None
+            )
+
+
+def share_view(share_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ShareButton(share_id, "post"))
+    view.add_item(ShareButton(share_id, "cancel"))
+    return view
+
+
+class CheckupModal(PersistentModal):
+    """One Label + Select per question (at most five), answered privately through bot.modals, so
+    answers picked across a restart are still saved."""
+
+    submit_pattern = r"attune:progress:checkup"
+
+    def __init__(self, bot: AttuneBot, checkup: Checkup) -> None:
+        super().__init__(title=checkup.title[:MODAL_TITLE_MAX], custom_id="attune:progress:checkup")
+        self.bot = bot
+        self.selects: dict[str, discord.ui.Select[Any]] = {}
+        for question in checkup.questions[:5]:
+            select: discord.ui.Select[Any] = discord.ui.Select(
+                custom_id=question.id,
+                placeholder=(question.placeholder or "")[:150] or None,
+                min_values=1,
+                max_values=len(question.options) if question.multiple else 1,
+                options=[
+                    discord.SelectOption(
+                        label=option.label[:100],
+                        value=option.value,
+                        description=option.description[:100] if option.description else None,
+                    )
+                    for option in question.options
+                ],
+            )
+            self.selects[question.id] = select
+            self.add_item(discord.ui.Label(text=question.text[:45], component=select))
+
+    @classmethod
+    async def submitted(
+        cls, interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values
+    ) -> None:
+        bot = interaction.client
+        picked = {
+            question.id: choice_values(values, question.id) for question in bot.content.checkup.questions[:5]
+        }
+        result = await bot.services.progress.save_checkup(interaction.user.id, picked)
+        await interaction.response.send_message(embeds=checkup_reply(bot, result), ephemeral=True)
+        if result.flagged_twice:
+            from cogs.resources.cog import send_resources
+
+            await send_resources(bot, interaction)
+
+
+def checkup_reply(bot: AttuneBot, result: CheckupResult) -> list[discord.Embed]:
+    checkup = bot.content.checkup
+    embeds = [
+        discord.Embed(
+            title="Saved, just for you",
+            description=checkup.closing.strip()
+            + "\n\nOnly you can see this. `/progress checkups` shows your own history.",
+            colour=ATTUNE_COLOUR,
+        )
+    ]
+    if result.flagged_twice:
+        embeds.append(
+            discord.Embed(
+                title="About what you marked",
+                description=checkup.red_flag_note.strip()
+                + "\n\nYou've marked something like this two times in a row now. The help below is "
+                "here whenever you want it.",
+                colour=GENTLE_WARNING_COLOUR,
+            )
+        )
+    elif result.flags_raised:
+        embeds[0].description = (embeds[0].description or "") + (
+            "\n\nSome of what you marked sounds heavy. If you'd like support, `/resources` is always there."
+        )
+    return embeds
