@@ -1,0 +1,262 @@
+"""Every query the bot issues during a broad end-to-end flow is planned with an index.
+
+The flow drives most commands through the fake Discord while every statement sent to SQLite is
+recorded (aiosqlite.Connection.execute is wrapped). Each distinct statement is then run through
+EXPLAIN QUERY PLAN, with the parameters it was first used with, on the migrated database the flow
+left behind; a full scan ("SCAN <table>" without an index) of any table that grows with use fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+import traceback
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+import pytest
+
+from tests.fake_discord.driver import InteractionError
+from tests.support.couples import pair
+from tests.support.harness import BotHarness
+
+START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday
+DML = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|REPLACE)\b", re.IGNORECASE)
+FULL_SCAN = re.compile(r"^SCAN (\w+)(?: AS \w+)?$")
+# Tables that do not grow with use: one row per key of the bot itself.
+STATIC_TABLES = {"meta"}
+# Scans found and reported, waiting for their owners (issue 6: the lead; 7: progress; 8: privacy).
+# Keyed by the function that issues the query and the table it scans; the value is the fix.
+# Each still shows up as a warning; a scan NOT listed here fails the test.
+KNOWN_SCANS: dict[tuple[str, str], str] = {
+    ("repositories/checkins.py:pending_rounds", "checkin_rounds"): (
+        "the partial index checkin_rounds_live (status IN ('pending','open')) is not used for "
+        "status = 'pending' (SQLite cannot prove the implication): CREATE INDEX checkin_rounds_pending "
+        "ON checkin_rounds (id) WHERE status = 'pending'"
+    ),
+    ("repositories/checkins.py:claim_reminders", "checkin_rounds"): (
+        "CREATE INDEX checkin_rounds_remind ON checkin_rounds (remind_at) WHERE status = 'open' AND "
+        "reminded = 0, and ORDER BY remind_at, id in the subquery"
+    ),
+    ("repositories/checkins.py:close_expired", "checkin_rounds"): (
+        "CREATE INDEX checkin_rounds_closes ON checkin_rounds (closes_at) WHERE status = 'open', and "
+        "ORDER BY closes_at, id in the subquery"
+    ),
+    ("repositories/privacy.py:collect", "invitations"): (
+        "CREATE INDEX invitations_by_inviter_id ON invitations (inviter_id) and ... (invitee_id): "
+        "the OR then becomes a MULTI-INDEX OR"
+    ),
+    ("repositories/privacy.py:collect", "progress_shares"): (
+        "CREATE INDEX progress_shares_by_user ON progress_shares (user_id)"
+    ),
+    ("repositories/progress.py:open_couple_rounds_closing_by", "checkin_rounds"): (
+        "the same checkin_rounds_closes index as close_expired, and ORDER BY closes_at, id"
+    ),
+    ("repositories/progress.py:active_couple_ids", "couples"): (
+        "CREATE INDEX couples_by_status ON couples (status, id)"
+    ),
+}
+
+
+@dataclass
+class Statement:
+    sql: str
+    params: Any
+    origin: str
+
+
+class SqlRecorder:
+    def __init__(self) -> None:
+        self.statements: dict[str, Statement] = {}
+
+    def record(self, sql: str, params: Any) -> None:
+        if not DML.match(sql) or sql in self.statements:
+            return
+        self.statements[sql] = Statement(sql, params, _origin())
+
+
+def _origin() -> str:
+    """The bot function that issued the statement (the repository method, usually)."""
+    for frame in reversed(traceback.extract_stack()[:-3]):
+        if "/bot/" in frame.filename or "/cogs/" in frame.filename:
+            if "/bot/db/" in frame.filename:
+                continue
+            return f"{frame.filename.rsplit('/', 2)[-2]}/{frame.filename.rsplit('/', 1)[-1]}:{frame.name}"
+    return "?"
+
+
+@pytest.fixture
+def recorder(monkeypatch: pytest.MonkeyPatch) -> SqlRecorder:
+    recorder = SqlRecorder()
+    execute = aiosqlite.Connection.execute
+    executemany = aiosqlite.Connection.executemany
+
+    def traced_execute(self: aiosqlite.Connection, sql: str, parameters: Any = None) -> Any:
+        recorder.record(sql, parameters)
+        return execute(self, sql, parameters)
+
+    def traced_executemany(self: aiosqlite.Connection, sql: str, parameters: Any) -> Any:
+        rows = list(parameters)
+        recorder.record(sql, rows[0] if rows else None)
+        return executemany(self, sql, rows)
+
+    monkeypatch.setattr(aiosqlite.Connection, "execute", traced_execute)
+    monkeypatch.setattr(aiosqlite.Connection, "executemany", traced_executemany)
+    return recorder
+
+
+def full_scans(db: sqlite3.Connection, statement: Statement, growing: set[str]) -> list[str]:
+    """The tables this statement reads from end to end without an index."""
+    params = statement.params if statement.params is not None else ()
+    plan = db.execute(f"EXPLAIN QUERY PLAN {statement.sql}", params).fetchall()
+    scans = []
+    for row in plan:
+        match = FULL_SCAN.match(row[3])
+        if match and match.group(1) in growing:
+            scans.append(match.group(1))
+    return scans
+
+
+async def step(action: Callable[[], Awaitable[Any]]) -> Any:
+    """One step of the flow; a command another feature has not shipped yet is skipped."""
+    try:
+        ix = await action()
+    except InteractionError:
+        return None
+    if hasattr(ix, "response"):
+        await ix.response()
+    return ix
+
+
+async def drive_everything(attune: BotHarness, world: Any) -> None:
+    fake, general, alice, bob, carol = attune.fake, world.general, world.alice, world.bob, world.carol
+    attune.clock.set(START)
+    thread = await pair(attune, world, alice, bob)
+    dispatcher = attune.running.checkin_dispatcher
+    assert dispatcher is not None
+
+    async def slash(user: Any, command: str, **options: Any) -> Any:
+        return await step(lambda: fake.slash(user, general, command, **options))
+
+    async def modal(user: Any, opened: Any, values: dict[str, Any]) -> Any:
+        if opened is None or opened.modal is None:
+            return None
+        return await step(lambda: fake.submit_modal(user, opened, values))
+
+    for command in ("help", "resources", "pair status", "timezone"):
+        await slash(alice, command) if command != "timezone" else await slash(
+            alice, command, zone="Europe/Paris"
+        )
+
+    # Journal: write, list, read, search, share, export.
+    for n in range(3):
+        opened = await slash(alice, "journal write")
+        await modal(alice, opened, {"title": f"Day {n}", "body": f"Porch coffee {n}", "mood": ["4"]})
+    await slash(alice, "journal list")
+    choices = await fake.autocomplete(alice, general, "journal read", focused="entry", entry="porch")
+    if choices:
+        entry = choices[0]["value"]
+        await slash(alice, "journal read", entry=entry)
+        edit = await slash(alice, "journal edit", entry=entry)
+        await modal(alice, edit, {"title": "Edited", "body": "Porch coffee, edited", "mood": ["3"]})
+        shared = await slash(alice, "journal share", entry=entry)
+        if shared is not None and any(label == "Post" for label, _, _ in shared.buttons()):
+            await step(lambda: fake.press(alice, shared, "Post"))
+        await slash(alice, "journal unshare", entry=entry)
+    await slash(alice, "journal search", text="porch")
+    await slash(alice, "journal export")
+
+    # Boundaries.
+    opened = await slash(bob, "boundary add")
+    await modal(bob, opened, {"boundary": "No phones at dinner", "consequence": "I'll step away"})
+    await slash(bob, "boundary list")
+
+    # Exercises.
+    await slash(alice, "exercise list")
+    offered = await fake.autocomplete(alice, general, "exercise start", focused="exercise", exercise="")
+    if offered:
+        started = await slash(alice, "exercise start", exercise=offered[0]["value"])
+        if started is not None and any(label == "Reflect" for label, _, _ in started.buttons()):
+            reflect = await step(lambda: fake.press(alice, started, "Reflect"))
+            await modal(alice, reflect, {"reflection": "I listened more than I talked."})
+            await step(lambda: fake.press(alice, started, "Next"))
+        await slash(alice, "exercise resume")
+
+    # Check-ins: schedule, a round at its time, both answer, reveal, history, timers, personal.
+    await slash(alice, "checkin schedule", time="9pm", timezone="UTC")
+    await slash(bob, "checkin show")
+    attune.clock.set(datetime(2026, 3, 2, 21, 0, 5, tzinfo=UTC))
+    await dispatcher.tick()
+    posts = [m for m in fake.messages_in(thread) if "attune:checkin:answer" in str(m.buttons())]
+    for user, text in ((alice, "Tired but glad"), (bob, "Grateful for the walk")):
+        if posts:
+            opened = await step(lambda user=user: fake.press(user, posts[-1], "Answer"))
+            await modal(user, opened, {"mood": ["4"], "answer": text})
+    await dispatcher.tick()
+    await slash(alice, "checkin history")
+    await slash(alice, "checkin now")
+    await dispatcher.tick()
+    attune.clock.set(datetime(2026, 3, 3, 3, 0, tzinfo=UTC))  # reminders fall due
+    await dispatcher.tick()
+    attune.clock.set(datetime(2026, 3, 4, 0, 0, tzinfo=UTC))  # rounds close
+    await dispatcher.tick()
+    await slash(alice, "checkin skip")
+    await slash(alice, "checkin pause", until="2026-03-10")
+    await slash(alice, "checkin resume")
+    await slash(alice, "checkin nudges", enabled=False)
+    await slash(carol, "checkin personal set", time="8am", timezone="UTC")
+    attune.clock.set(datetime(2026, 3, 5, 8, 0, 1, tzinfo=UTC))
+    await dispatcher.tick()
+    dms = [m for m in fake.dm_messages(carol) if "Write" in str(m.buttons())]
+    if dms:
+        write = await step(lambda: fake.press(carol, dms[-1], "Write"))
+        await modal(carol, write, {"mood": ["3"], "answer": "Quiet morning"})
+    await slash(carol, "checkin personal off")
+
+    # Progress and privacy (when shipped), then a restart and the end of the pairing.
+    for command in ("progress show", "progress summary", "progress checkups", "privacy export"):
+        await slash(alice, command)
+    await asyncio.sleep(0.3)  # follow-ups (the export's file) finish before the restart
+    await attune.restart()
+    await slash(alice, "checkin off")
+    await slash(alice, "pair leave")
+
+
+async def test_no_query_scans_a_growing_table(attune: BotHarness, world: Any, recorder: SqlRecorder) -> None:
+    await drive_everything(attune, world)
+    statements = list(recorder.statements.values())
+    assert len(statements) > 40, "the flow should reach most of the repository layer"
+    origins = {s.origin for s in statements}
+    for expected in ("journal.py", "checkins.py", "couples.py", "boundaries.py", "exercises.py"):
+        assert any(expected in origin for origin in origins), f"no query from {expected}: {origins}"
+
+    db = sqlite3.connect(attune.settings.database_path)
+    try:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        growing = tables - STATIC_TABLES
+        problems, known = [], []
+        for statement in statements:
+            for table in full_scans(db, statement, growing):
+                fix = KNOWN_SCANS.get((statement.origin, table))
+                line = f"{statement.origin} scans {table}: {statement.sql}"
+                (known if fix else problems).append(f"{line}\n    fix: {fix}" if fix else line)
+    finally:
+        db.close()
+    for item in known:
+        warnings.warn(f"known full scan, reported: {item}", stacklevel=1)
+    assert not problems, "queries that scan a table that grows with use:\n" + "\n".join(problems)
+
+
+def test_the_scan_detector_catches_a_full_scan(tmp_path: Any) -> None:
+    db = sqlite3.connect(tmp_path / "t.db")
+    db.execute("CREATE TABLE journal_entries (id INTEGER PRIMARY KEY, user_id INTEGER, created_at INTEGER)")
+    scan = Statement("SELECT id FROM journal_entries WHERE user_id = ?", (1,), "test")
+    assert full_scans(db, scan, {"journal_entries"}) == ["journal_entries"]
+    db.execute("CREATE INDEX by_user ON journal_entries (user_id, created_at)")
+    assert full_scans(db, scan, {"journal_entries"}) == []
+    db.close()
