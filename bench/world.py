@@ -28,28 +28,11 @@ async def running_fake(*, rate_limited: bool = True) -> AsyncIterator[FakeDiscor
     await fake.start()
     if rate_limited:
         fake.rate_limits(enabled=True, global_per_sec=50, per_channel=(5, 5.0))
-        exempt_interactions_from_global_limit(fake)
     try:
         with fake.patch_discord_py():
             yield fake
     finally:
         await fake.stop()
-
-
-def exempt_interactions_from_global_limit(fake: FakeDiscord) -> None:
-    """Discord does not count interaction callbacks and webhooks toward the global limit
-    ("Interaction endpoints are not bound to the bot's Global Rate Limit"); the fake does, so
-    without this a burst of answers to people would be throttled as if they were bot sends."""
-    limiter = fake._rate
-    assert limiter is not None
-    original = limiter.check
-
-    def check(path: str) -> Any:
-        if path.startswith(("/interactions/", "/webhooks/")):
-            return None
-        return original(path)
-
-    limiter.check = check  # type: ignore[method-assign]
 
 
 def add_threads(

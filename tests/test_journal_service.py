@@ -158,6 +158,28 @@ async def test_timezone_falls_back_from_person_to_server_to_utc(
     assert (await journal.timezone_for(ALICE, 9, Couples())).key == "America/Chicago"
 
 
+async def test_write_dated_saves_and_dates_in_person_then_server_then_utc(
+    journal: JournalService, database: Database
+) -> None:
+    async def zone_of(guild_id: int | None) -> str:
+        entry, zone = await journal.write_dated(ALICE, body="Dated.", guild_id=guild_id)
+        assert (await journal.get(ALICE, entry.id)).body == "Dated."  # saved, not just returned
+        return zone.key
+
+    assert await zone_of(9) == "UTC"  # no server setup, no personal timezone
+    await database.execute(
+        "INSERT INTO guild_settings (guild_id, channel_id, timezone, updated_by, updated_at) "
+        "VALUES (9, 1, 'Asia/Tokyo', 1, 0)"
+    )
+    assert await zone_of(9) == "Asia/Tokyo"
+    assert await zone_of(None) == "UTC"  # written outside a server: no server timezone to use
+    await PeopleRepository(database).set_timezone(ALICE, "Europe/Paris", 0)
+    assert await zone_of(9) == "Europe/Paris"
+    await PeopleRepository(database).set_timezone(ALICE, "Not/A_Zone", 0)
+    assert await zone_of(9) == "Asia/Tokyo"  # an unknown stored name falls through, as before
+    assert len(await journal.entries(ALICE)) == 5
+
+
 async def test_export_is_markdown_oldest_first(journal: JournalService, clock: FakeClock) -> None:
     clock.set(datetime(2026, 3, 2, 22, 30, tzinfo=UTC))
     await journal.write(ALICE, title="First", body="Hello, journal.", mood=3)

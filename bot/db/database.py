@@ -42,17 +42,16 @@ class Transaction:
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._connection.executemany(sql, rows)
 
+    # Reads are one hop to aiosqlite's worker thread (execute and fetch together) instead of three
+    # (execute, fetch, close). fetchone reads every row the statement yields: use it for statements
+    # that yield at most a few (a key lookup, LIMIT 1, an UPDATE ... RETURNING of one row).
+
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        cursor = await self._connection.execute(sql, params)
-        row = await cursor.fetchone()
-        await cursor.close()
-        return row
+        rows = await self._connection.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        cursor = await self._connection.execute(sql, params)
-        rows = await cursor.fetchall()
-        await cursor.close()
-        return list(rows)
+        return list(await self._connection.execute_fetchall(sql, params))
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)

@@ -194,6 +194,19 @@ class CheckinRepository:
         rows = await self._db.fetchall("SELECT prompt_id FROM prompt_usage WHERE owner = ?", (owner,))
         return {row[0] for row in rows}
 
+    async def used_prompts_of(self, owners: Sequence[str]) -> dict[str, set[str]]:
+        """Used prompts for a whole batch of owners in one query (every owner gets an entry)."""
+        used: dict[str, set[str]] = {owner: set() for owner in owners}
+        if not owners:
+            return used
+        marks = ", ".join("?" * len(owners))
+        rows = await self._db.fetchall(
+            f"SELECT owner, prompt_id FROM prompt_usage WHERE owner IN ({marks})", tuple(owners)
+        )
+        for row in rows:
+            used[row[0]].add(row[1])
+        return used
+
     async def apply(self, occurrences: Sequence[Occurrence], now: int, reset_owners: set[str]) -> list[int]:
         """Record what fell due, all in one transaction; returns the ids of new pending rounds.
 
@@ -275,10 +288,21 @@ class CheckinRepository:
         )
         return None if row is None else _round(row)
 
-    async def pending_rounds(self, limit: int) -> list[Round]:
+    async def pending_rounds(self, after_id: int, limit: int) -> list[Round]:
+        """Rounds recorded but not yet posted, oldest first, from just after `after_id`."""
         rows = await self._db.fetchall(
-            f"SELECT {_ROUND_COLUMNS} FROM checkin_rounds WHERE status = 'pending' ORDER BY id LIMIT ?",
-            (limit,),
+            f"SELECT {_ROUND_COLUMNS} FROM checkin_rounds WHERE status = 'pending' AND id > ? "
+            "ORDER BY id LIMIT ?",
+            (after_id, limit),
+        )
+        return [_round(row) for row in rows]
+
+    async def unnudged_rounds(self, after_id: int, limit: int) -> list[Round]:
+        """Posted couple rounds whose DM nudges have not been claimed yet."""
+        rows = await self._db.fetchall(
+            f"SELECT {_ROUND_COLUMNS} FROM checkin_rounds WHERE status = 'open' AND nudged = 0 "
+            "AND kind = 'couple' AND id > ? ORDER BY id LIMIT ?",
+            (after_id, limit),
         )
         return [_round(row) for row in rows]
 
@@ -329,7 +353,7 @@ class CheckinRepository:
     async def claim_reminders(self, now: int, limit: int) -> list[Round]:
         rows = await self._db.fetchall(
             f"UPDATE checkin_rounds SET reminded = 1 WHERE id IN (SELECT id FROM checkin_rounds "
-            f"WHERE status = 'open' AND reminded = 0 AND remind_at <= ? ORDER BY id LIMIT ?) RETURNING {_ROUND_COLUMNS}",
+            f"WHERE status = 'open' AND reminded = 0 AND remind_at <= ? ORDER BY remind_at, id LIMIT ?) RETURNING {_ROUND_COLUMNS}",
             (now, limit),
         )
         return [_round(row) for row in rows]
@@ -337,7 +361,7 @@ class CheckinRepository:
     async def close_expired(self, now: int, limit: int) -> list[Round]:
         rows = await self._db.fetchall(
             f"UPDATE checkin_rounds SET status = 'closed' WHERE id IN (SELECT id FROM checkin_rounds "
-            f"WHERE status = 'open' AND closes_at <= ? ORDER BY id LIMIT ?) RETURNING {_ROUND_COLUMNS}",
+            f"WHERE status = 'open' AND closes_at <= ? ORDER BY closes_at, id LIMIT ?) RETURNING {_ROUND_COLUMNS}",
             (now, limit),
         )
         return [_round(row) for row in rows]
@@ -386,18 +410,53 @@ class CheckinRepository:
             )
         )
 
+    async def answers_to_rounds(self, round_ids: Sequence[int]) -> dict[int, list[Answer]]:
+        """Every answer to these rounds in one query (a history page), each round's in answer order."""
+        found: dict[int, list[Answer]] = {round_id: [] for round_id in round_ids}
+        if not round_ids:
+            return found
+        marks = ", ".join("?" * len(round_ids))
+        rows = await self._db.fetchall(
+            "SELECT round_id, user_id, mood, body_sealed, answered_at, edited_at FROM checkin_answers "
+            f"WHERE round_id IN ({marks}) ORDER BY round_id, answered_at, user_id",
+            tuple(round_ids),
+        )
+        for row in rows:
+            found[row["round_id"]].append(self._answer(row))
+        return found
+
     # -- answers -------------------------------------------------------------------------------
 
-    async def save_answer(self, round_id: int, user_id: int, mood: int, body: str, now: int) -> bool:
-        """Insert or edit an answer while the round is open; False when it is no longer open."""
+    async def save_answer(
+        self, round_id: int, user_id: int, mood: int, body: str, now: int
+    ) -> tuple[bool, bool] | None:
+        """Insert or edit a partner's answer while the round is open, in one statement (committed
+        when this returns). None when nothing was saved: the round is not open, or does not exist,
+        or `user_id` is not one of its couple's partners. Otherwise (edited, partner_answered):
+        whether this replaced the person's earlier answer, and whether the other partner had
+        already answered (then the round may be ready to reveal: see claim_reveal)."""
         row = await self._db.fetchone(
             "INSERT INTO checkin_answers (round_id, user_id, mood, body_sealed, answered_at) "
-            "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM checkin_rounds WHERE id = ? AND status = 'open') "
+            "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM checkin_rounds r JOIN couple_members m "
+            "ON m.couple_id = r.couple_id AND m.user_id = ? WHERE r.id = ? AND r.status = 'open') "
             "ON CONFLICT (round_id, user_id) DO UPDATE SET mood = excluded.mood, body_sealed = excluded.body_sealed, "
-            "edited_at = excluded.answered_at RETURNING round_id",
-            (round_id, user_id, mood, self._cipher.seal(body, column=_BODY), now, round_id),
+            # edited_at as it is: SQLite 3.40 evaluates `edited_at IS NOT NULL` here as true on a
+            # fresh insert (where edited_at is NULL), so the test is made in Python.
+            "edited_at = excluded.answered_at RETURNING edited_at, "
+            "EXISTS (SELECT 1 FROM checkin_answers o WHERE o.round_id = ? AND o.user_id <> ?) AS partner_answered",
+            (
+                round_id,
+                user_id,
+                mood,
+                self._cipher.seal(body, column=_BODY),
+                now,
+                user_id,
+                round_id,
+                round_id,
+                user_id,
+            ),
         )
-        return row is not None
+        return None if row is None else (row["edited_at"] is not None, bool(row["partner_answered"]))
 
     async def claim_reveal(self, round_id: int, now: int) -> bool:
         """Open -> revealed once both partners answered; exactly one caller wins."""
@@ -419,6 +478,31 @@ class CheckinRepository:
     async def answered_user_ids(self, round_id: int) -> set[int]:
         rows = await self._db.fetchall("SELECT user_id FROM checkin_answers WHERE round_id = ?", (round_id,))
         return {int(row[0]) for row in rows}
+
+    async def round_for_partner(self, round_id: int, user_id: int) -> tuple[Round, Answer | None] | None:
+        """The round with this person's own answer so far, in one query; None when there is no such
+        round or `user_id` is not one of its couple's partners (someone else's round)."""
+        row = await self._db.fetchone(
+            f"SELECT {', '.join(f'r.{column}' for column in _ROUND_COLUMNS.split(', '))}, "
+            "a.mood AS answer_mood, a.body_sealed AS answer_body_sealed, a.answered_at AS answer_answered_at, "
+            "a.edited_at AS answer_edited_at FROM checkin_rounds r "
+            "JOIN couple_members m ON m.couple_id = r.couple_id AND m.user_id = ? "
+            "LEFT JOIN checkin_answers a ON a.round_id = r.id AND a.user_id = m.user_id WHERE r.id = ?",
+            (user_id, round_id),
+        )
+        if row is None:
+            return None
+        earlier = None
+        if row["answer_answered_at"] is not None:
+            earlier = Answer(
+                round_id=round_id,
+                user_id=user_id,
+                mood=row["answer_mood"],
+                body=self._cipher.open(row["answer_body_sealed"], column=_BODY),
+                answered_at=row["answer_answered_at"],
+                edited_at=row["answer_edited_at"],
+            )
+        return _round(row), earlier
 
     def _answer(self, row: Row) -> Answer:
         return Answer(

@@ -66,10 +66,38 @@ class JournalRepository:
         prompt_id: str | None,
         now: int,
     ) -> Entry:
+        entry, _ = await self.insert_with_timezones(
+            user_id=user_id,
+            guild_id=guild_id,
+            kind=kind,
+            title=title,
+            body=body,
+            mood=mood,
+            prompt_id=prompt_id,
+            now=now,
+        )
+        return entry
+
+    async def insert_with_timezones(
+        self,
+        *,
+        user_id: int,
+        guild_id: int | None,
+        kind: str,
+        title: str | None,
+        body: str,
+        mood: int | None,
+        prompt_id: str | None,
+        now: int,
+    ) -> tuple[Entry, tuple[str | None, str | None]]:
+        """Insert (committed when this returns) and, in the same statement, read the author's own
+        timezone and their server's (None when unset): one round trip to SQLite, not three."""
         row = await self._db.fetchone(
             "INSERT INTO journal_entries (user_id, guild_id, kind, title_sealed, body_sealed, mood, "
             "prompt_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            f"RETURNING {_COLUMNS}",
+            f"RETURNING {_COLUMNS}, "
+            "(SELECT timezone FROM people WHERE user_id = ?) AS person_timezone, "
+            "(SELECT timezone FROM guild_settings WHERE guild_id = ?) AS server_timezone",
             (
                 user_id,
                 guild_id,
@@ -80,10 +108,12 @@ class JournalRepository:
                 prompt_id,
                 now,
                 now,
+                user_id,
+                guild_id,
             ),
         )
         assert row is not None
-        return self._entry(row)
+        return self._entry(row), (row["person_timezone"], row["server_timezone"])
 
     async def upsert_checkin(
         self, *, user_id: int, round_id: int, body: str, mood: int | None, prompt_id: str | None, now: int

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import zoneinfo
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -31,6 +32,14 @@ class AnswerResult:
     round: Round
     edited: bool
     ready_to_reveal: bool
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    page: int  # zero-based
+    pages: int
+    total: int
+    rounds: list[tuple[Round, list[Answer]]]
 
 
 class CheckinService:
@@ -125,23 +134,22 @@ class CheckinService:
 
     # -- what falls due ------------------------------------------------------------------------
 
-    async def record_due(self) -> list[int]:
-        """Record every occurrence that is due now; returns the new pending round ids to post."""
+    async def record_due(self) -> AsyncGenerator[list[int], None]:
+        """Record every occurrence due now, one batch (one transaction) at a time, yielding each
+        batch's new pending round ids so the caller can post them while the next is recorded."""
         now = self._clock.now()
-        created: list[int] = []
         while due := await self.repo.due_schedules(unix(now), DUE_BATCH):
             plans: list[Occurrence] = []
             resets: set[str] = set()
-            used_cache: dict[str, set[str]] = {}
+            used = await self.repo.used_prompts_of(sorted({item.schedule.owner for item in due}))
             for item in due:
-                plan, reset = await self._plan(item, now, used_cache)
+                plan, reset = await self._plan(item, now, used)
                 plans.append(plan)
                 if reset:
                     resets.add(plan.owner)
-            created += await self.repo.apply(plans, unix(now), resets)
+            yield await self.repo.apply(plans, unix(now), resets)
             if len(due) < DUE_BATCH:
                 break
-        return created
 
     async def _plan(
         self, due: DueSchedule, now: datetime, used_cache: dict[str, set[str]]
@@ -233,12 +241,30 @@ class CheckinService:
         prompt = self._content.prompt(prompt_id)
         return prompt.text if prompt is not None else "How are you, really, today?"
 
+    # -- history -------------------------------------------------------------------------------
+
+    async def history_page(self, couple_id: int, page: int, per_page: int) -> HistoryPage:
+        """One page of the couple's revealed rounds, newest first; `page` is clamped into range."""
+        total = await self.repo.count_revealed(couple_id)
+        pages = max(1, -(-total // per_page))
+        page = min(max(page, 0), pages - 1)
+        rounds = await self.repo.revealed_rounds(couple_id, page * per_page, per_page)
+        answers = await self.repo.answers_to_rounds([round_.id for round_ in rounds])
+        return HistoryPage(
+            page=page,
+            pages=pages,
+            total=total,
+            rounds=[(round_, answers[round_.id]) for round_ in rounds],
+        )
+
     # -- answers -------------------------------------------------------------------------------
 
-    async def round_for_partner(self, round_id: int, user_id: int, partner_ids: tuple[int, ...]) -> Round:
-        found = await self.repo.round(round_id)
-        if found is None or user_id not in partner_ids:
-            raise NotFound("That check-in isn't one of yours, so I can't open it.")
+    async def round_for_partner(self, round_id: int, user_id: int) -> tuple[Round, Answer | None]:
+        """A couple round one of its partners may answer, with their own answer so far (one query).
+        Someone else's round behaves exactly like one that does not exist."""
+        found = await self.repo.round_for_partner(round_id, user_id)
+        if found is None:
+            raise NotFound("This check-in belongs to someone else, so it isn't yours to answer.")
         return found
 
     async def answer(self, round_: Round, user_id: int, mood: int, body: str) -> AnswerResult:
@@ -253,14 +279,18 @@ class CheckinService:
             )
         if not 1 <= mood <= 5:
             raise UserFacingError("Please pick a mood from 1 to 5.")
-        already = user_id in await self.repo.answered_user_ids(round_.id)
-        if not await self.repo.save_answer(round_.id, user_id, mood, text, unix(self._clock.now())):
+        # One statement saves (committed before this returns) and says whether it was an edit and
+        # whether the partner had answered. Only then can the round be ready: whichever partner
+        # saves second sees the other's answer and makes the claim, so the first skips it.
+        saved = await self.repo.save_answer(round_.id, user_id, mood, text, unix(self._clock.now()))
+        if saved is None:
             raise UserFacingError(
                 "This check-in has closed, so I couldn't save that here. "
                 "Your words matter: /journal write keeps them privately."
             )
-        ready = await self.repo.claim_reveal(round_.id, unix(self._clock.now()))
-        return AnswerResult(round=round_, edited=already, ready_to_reveal=ready)
+        edited, partner_answered = saved
+        ready = partner_answered and await self.repo.claim_reveal(round_.id, unix(self._clock.now()))
+        return AnswerResult(round=round_, edited=edited, ready_to_reveal=ready)
 
     async def answers(self, round_id: int) -> list[Answer]:
         return await self.repo.answers(round_id)

@@ -37,17 +37,14 @@ async def zone_autocomplete(
 async def render_history(
     bot: AttuneBot, couple: Any, page: int
 ) -> tuple[discord.Embed, discord.ui.View | None]:
-    repo = bot.services.checkins.repo
-    total = await repo.count_revealed(couple.id)
-    pages = max(1, -(-total // HISTORY_PAGE))
-    page = min(max(page, 0), pages - 1)
+    history = await bot.services.checkins.history_page(couple.id, page, HISTORY_PAGE)
+    page, pages = history.page, history.pages
     embed = discord.Embed(title="Your check-ins together", colour=ATTUNE_COLOUR)
-    if total == 0:
+    if history.total == 0:
         embed.description = "Nothing here yet. Once you've both answered a check-in, it appears here."
         return embed, None
     names = {uid: cached_display_name(bot, couple.guild_id, uid) for uid in couple.partner_ids}
-    for round_ in await repo.revealed_rounds(couple.id, page * HISTORY_PAGE, HISTORY_PAGE):
-        answers = await bot.services.checkins.answers(round_.id)
+    for round_, answers in history.rounds:
         lines = [f"**{names.get(a.user_id, 'partner')}** · mood {a.mood}/5\n{a.body}" for a in answers]
         value = "\n\n".join(lines)
         title = f"<t:{round_.due_at}:D> · {bot.services.checkins.prompt_text(round_.prompt_id)}"

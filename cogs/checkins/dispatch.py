@@ -4,14 +4,16 @@ everything from the database, so a restart never sends twice and never forgets w
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.clock import from_unix, unix
-from bot.errors import NotFound, UserFacingError
+from bot.errors import UserFacingError
 from bot.pacing import Pacer
 from bot.ui import ATTUNE_COLOUR, cached_display_name
 from cogs.checkins.views import (
@@ -34,6 +36,7 @@ DAILY_DM_FAILURE_CAP = 3
 SENDS_PER_SECOND = 40.0
 CONCURRENT_SENDS = 8
 DM_CLOSED = 50007
+POST_BATCH = 500
 SHUTDOWN_GRACE_SECONDS = 10.0  # SIGTERM must end within 15 s in all
 
 
@@ -65,14 +68,19 @@ class CheckinDispatcher:
         )
 
     async def run_job(self) -> None:
-        await self.bot.wait_until_ready()
-        if self._stopping:
-            return
         try:
-            await self.tick()
-        except Exception:
-            log.exception("Check-in dispatch failed; it will run again shortly")
-        await self._schedule_next_wake()
+            await self.bot.wait_until_ready()
+            if self._stopping:
+                return
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("Check-in dispatch failed; it will run again shortly")
+            await self._schedule_next_wake()
+        except asyncio.CancelledError:
+            # The scheduler cancels a run in flight when the bot shuts down: not an error, and
+            # whatever was not sent is still pending in the database for the next start.
+            log.info("Check-in dispatch stopped for shutdown; the rest resumes on next start")
 
     def wake(self) -> None:
         """Run the dispatch now (a schedule changed, or /checkin now)."""
@@ -106,16 +114,57 @@ class CheckinDispatcher:
             self._tick_lock.release()
 
     async def tick(self) -> None:
-        """Record what is due, post it, post reveals, remind, close. Safe to run at any time."""
+        """Record what is due and post it, then nudge, post reveals, remind, close. Safe to run at
+        any time. Every round goes out before any DM nudge: the thread post already pings both."""
         if self._stopping:
             return
         async with self._tick_lock:
-            await self.service.record_due()
-            await self._gather(self._post_round, await self.repo.pending_rounds(limit=5000))
+            await self._record_and_post()
+            await self._drain(self.repo.unnudged_rounds, self._nudge_round)
             await self._gather(self._post_reveal, await self.repo.unposted_reveals(limit=1000))
             now = unix(self.bot.clock.now())
             await self._gather(self._remind, await self.repo.claim_reminders(now, limit=1000))
             await self._gather(self._close, await self.repo.close_expired(now, limit=1000))
+
+    async def _record_and_post(self) -> None:
+        """Post the rounds of each recorded batch while the next batch is being recorded, so a
+        burst starts going out at once and the sending never pauses for the bookkeeping."""
+        recorded = asyncio.Event()
+
+        async def record() -> None:
+            try:
+                async with contextlib.aclosing(self.service.record_due()) as batches:
+                    async for _ in batches:
+                        recorded.set()
+                        if self._stopping:
+                            break
+            finally:
+                recorded.set()
+
+        recorder = asyncio.create_task(record())
+        after = 0
+        try:
+            while not self._stopping:
+                # Read before the query: a batch committed after this point is found next time round.
+                recording_done = recorder.done()
+                recorded.clear()
+                batch = await self.repo.pending_rounds(after, POST_BATCH)
+                if batch:
+                    after = batch[-1].id
+                    await self._gather(self._post_round, batch)
+                elif recording_done:
+                    break
+                else:
+                    await recorded.wait()
+        finally:
+            await recorder  # ends by itself within a batch; its error (if any) reaches run_job
+
+    async def _drain(self, fetch: Callable[[int, int], Awaitable[list[Round]]], work: Any) -> None:
+        """Work through everything `fetch` returns, a batch at a time, each round once per tick."""
+        after = 0
+        while not self._stopping and (batch := await fetch(after, POST_BATCH)):
+            after = batch[-1].id
+            await self._gather(work, batch)
 
     async def _gather(self, work: Any, items: list[Round]) -> None:
         if not items:
@@ -170,13 +219,21 @@ class CheckinDispatcher:
             remind_at=remind_at,
             closes_at=closes_at,
         )
-        if await self.repo.claim_nudge(round_.id):
-            for user_id in couple.partner_ids:
-                await self._nudge(user_id, message.jump_url)
+
+    async def _nudge_round(self, round_: Round) -> None:
+        """The DM nudges of one posted round, at most once (claimed before sending)."""
+        if round_.couple_id is None or not await self.repo.claim_nudge(round_.id):
+            return
+        couple = await self.bot.services.couples.couple_by_id(round_.couple_id)
+        if couple is None or couple.status != "active":
+            return
+        for user_id in couple.partner_ids:
+            await self._nudge(user_id, round_link(couple.guild_id, round_))
 
     async def _find_posted(self, channel: discord.abc.Messageable, round_id: int) -> discord.Message | None:
         """After a crash between recording and posting: did the post reach Discord? Look first."""
         wanted = f"attune:checkin:answer:{round_id}"
+        await self.pacer.wait()
         async for message in channel.history(limit=50):
             if self.bot.user is not None and message.author.id != self.bot.user.id:
                 continue
@@ -239,13 +296,12 @@ class CheckinDispatcher:
         if couple is None or couple.status != "active":
             return
         answered = await self.repo.answered_user_ids(round_.id)
-        link = f"https://discord.com/channels/{couple.guild_id}/{round_.channel_id}/{round_.message_id}"
         for user_id in couple.partner_ids:
             if user_id not in answered:
                 await self._dm(
                     user_id,
                     content="A gentle reminder: today's check-in is still waiting for you, "
-                    f"whenever you're ready. {link}",
+                    f"whenever you're ready. {round_link(couple.guild_id, round_)}",
                 )
 
     async def _close(self, round_: Round) -> None:
@@ -262,31 +318,26 @@ class CheckinDispatcher:
         names = [(self._name(couple.guild_id, uid), uid in answered) for uid in couple.partner_ids]
         embed = round_embed(self.service.prompt_text(round_.prompt_id), names, status)
         try:
-            channel = self.bot.get_channel(round_.channel_id) or await self.bot.fetch_channel(
-                round_.channel_id
+            # A partial message needs no channel lookup (no extra request for an uncached thread).
+            message = self.bot.get_partial_messageable(round_.channel_id).get_partial_message(
+                round_.message_id
             )
-            assert isinstance(channel, discord.Thread | discord.TextChannel)
             view = round_view(round_.id) if status == "open" else None
-            await channel.get_partial_message(round_.message_id).edit(embed=embed, view=view)
+            await self.pacer.wait()  # a day's rounds all close together: the edits are a burst too
+            await message.edit(embed=embed, view=view)
         except discord.HTTPException:
             log.info("Could not update the message of check-in round %s", round_.id)
 
     # -- answering -----------------------------------------------------------------------------
 
     async def open_answer(self, interaction: discord.Interaction[AttuneBot], round_id: int) -> None:
-        round_ = await self.repo.round(round_id)
-        couple = None
-        if round_ is not None and round_.couple_id is not None:
-            couple = await self.bot.services.couples.couple_by_id(round_.couple_id)
-        if round_ is None or couple is None or interaction.user.id not in couple.partner_ids:
-            raise NotFound("This check-in belongs to someone else, so it isn't yours to answer.")
+        # One query: the round, whether the presser is one of its partners (NotFound if not), and
+        # their earlier answer to prefill.
+        round_, earlier = await self.service.round_for_partner(round_id, interaction.user.id)
         if round_.status != "open":
             raise UserFacingError(
                 "This check-in has closed. You can still write privately with /journal write."
             )
-        earlier = next(
-            (a for a in await self.service.answers(round_.id) if a.user_id == interaction.user.id), None
-        )
         await interaction.response.send_modal(
             AnswerModal(self.bot, round_, self.service.prompt_text(round_.prompt_id), earlier)
         )
@@ -313,14 +364,16 @@ class CheckinDispatcher:
         self, interaction: discord.Interaction[AttuneBot], round_: Round, mood: int, body: str
     ) -> None:
         journal = self.bot.services.journal
+        # The words are committed (in the journal) before the acknowledgement; marking the round
+        # answered is bookkeeping the person does not wait for.
         entry = await journal.save_checkin_answer(
             user_id=interaction.user.id, body=body, mood=mood, prompt_id=round_.prompt_id, round_id=round_.id
         )
-        await self.repo.mark_personal_answered(round_.id, interaction.user.id)
         await interaction.response.send_message(
             f"Saved to your private journal (entry {entry.id}). Thank you for checking in with yourself.",
             ephemeral=True,
         )
+        await self.repo.mark_personal_answered(round_.id, interaction.user.id)
 
     # -- DMs -----------------------------------------------------------------------------------
 
@@ -342,8 +395,16 @@ class CheckinDispatcher:
         if not await self._may_dm(user_id):
             return None
         try:
+            # Each request is paced, not just the send: opening a DM channel counts toward
+            # Discord's global limit too, and unpaced opens turned a burst into 429s.
+            user = self.bot.get_user(user_id)
+            if user is None:
+                await self.pacer.wait()
+                user = await self.bot.fetch_user(user_id)
+            if user.dm_channel is None:
+                await self.pacer.wait()
+                await user.create_dm()
             await self.pacer.wait()
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             message = await user.send(**kwargs)
         except discord.Forbidden as error:
             if error.code == DM_CLOSED:
@@ -356,6 +417,10 @@ class CheckinDispatcher:
         # Recorded so /privacy delete can take down what Attune sent this person alone.
         await self.bot.services.privacy.record_post(user_id, message.channel.id, message.id, kind="dm")
         return message
+
+
+def round_link(guild_id: int, round_: Round) -> str:
+    return f"https://discord.com/channels/{guild_id}/{round_.channel_id}/{round_.message_id}"
 
 
 def due_time_text(seconds: int | None) -> str:

@@ -69,12 +69,8 @@ class AnswerModal(PersistentModal):
     ) -> None:
         bot = interaction.client
         assert bot.checkin_dispatcher is not None
-        round_ = await bot.services.checkins.repo.round(int(match["round_id"]))
-        couple = None
-        if round_ is not None and round_.couple_id is not None:
-            couple = await bot.services.couples.couple_by_id(round_.couple_id)
-        if round_ is None or couple is None or interaction.user.id not in couple.partner_ids:
-            raise NotFound("This check-in belongs to someone else, so it isn't yours to answer.")
+        # One query: the round and whether the submitter is one of its partners (NotFound if not).
+        round_, _ = await bot.services.checkins.round_for_partner(int(match["round_id"]), interaction.user.id)
         await bot.checkin_dispatcher.submit_answer(
             interaction, round_, _mood_of(values), text_value(values, "answer")
         )

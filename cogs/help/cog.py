@@ -32,7 +32,16 @@ def help_embed(bot: AttuneBot) -> discord.Embed:
 class HelpCog(commands.Cog):
     def __init__(self, bot: AttuneBot) -> None:
         self.bot = bot
+        # Built on first use, once every extension has added its commands: the tree and the
+        # content do not change while the bot runs, so walking the tree again on every /help
+        # would only cost time. discord.py serialises the embed afresh on each send.
+        self._embed: discord.Embed | None = None
+
+    def embed(self) -> discord.Embed:
+        if self._embed is None:
+            self._embed = help_embed(self.bot)
+        return self._embed
 
     @app_commands.command(name="help", description="What Attune is, every command, and where to find help")
     async def help(self, interaction: discord.Interaction[AttuneBot]) -> None:
-        await interaction.response.send_message(embed=help_embed(self.bot), ephemeral=True)
+        await interaction.response.send_message(embed=self.embed(), ephemeral=True)

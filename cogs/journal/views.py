@@ -8,6 +8,7 @@ database, and answer anyone but the owner with a private "this isn't for you".
 from __future__ import annotations
 
 import re
+import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -133,7 +134,9 @@ def _mood(values: Values) -> int | None:
 
 async def on_write(interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values) -> None:
     bot = interaction.client
-    entry = await bot.services.journal.write(  # saved before anything else can go wrong
+    # Saved (committed) before anything else can go wrong; the same statement reads the timezone
+    # the reply dates it in (the person's, else the server's, else UTC).
+    entry, zone = await bot.services.journal.write_dated(
         interaction.user.id,
         title=text_value(values, "title"),
         body=text_value(values, "body"),
@@ -141,7 +144,6 @@ async def on_write(interaction: discord.Interaction[AttuneBot], match: re.Match[
         prompt_id=match["prompt_id"],
         guild_id=interaction.guild_id,
     )
-    zone = await zone_for(bot, interaction.user.id, interaction.guild_id)
     await interaction.response.send_message(
         f"Saved to your journal · {entry_datetime(entry, zone)}. Only you can see it.", ephemeral=True
     )
@@ -169,21 +171,24 @@ async def on_reflect(
     interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values
 ) -> None:
     bot = interaction.client
-    entry = await bot.services.journal.write(  # kept in the journal first, posted on confirmation
+    entry, zone = await bot.services.journal.write_dated(  # kept in the journal first, posted on confirmation
         interaction.user.id,
         title=text_value(values, "title"),
         body=text_value(values, "body"),
         kind="reflection",
         guild_id=interaction.guild_id,
     )
-    await send_preview(interaction, entry)
+    await send_preview(interaction, entry, zone)
 
 
 MODAL_HANDLERS = ((WRITE_MODAL, on_write), (EDIT_MODAL, on_edit), (REFLECT_MODAL, on_reflect))
 
 
-async def send_preview(interaction: discord.Interaction[AttuneBot], entry: Entry) -> None:
-    zone = await zone_for(interaction.client, interaction.user.id, interaction.guild_id)
+async def send_preview(
+    interaction: discord.Interaction[AttuneBot], entry: Entry, zone: zoneinfo.ZoneInfo | None = None
+) -> None:
+    if zone is None:
+        zone = await zone_for(interaction.client, interaction.user.id, interaction.guild_id)
     await interaction.response.send_message(
         PREVIEW_NOTE,
         embed=shared_embed(entry, interaction.user, zone),

@@ -84,11 +84,15 @@ class ProgressDispatcher:
         )
 
     async def run_job(self) -> None:
-        await self.bot.wait_until_ready()
         try:
-            await self.tick()
-        except Exception:
-            log.exception("Progress dispatch failed; it will run again shortly")
+            await self.bot.wait_until_ready()
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("Progress dispatch failed; it will run again shortly")
+        except asyncio.CancelledError:
+            # Cancelled by the scheduler's shutdown: what was not posted stays pending for next start.
+            log.info("Progress dispatch stopped for shutdown; the rest resumes on next start")
 
     async def tick(self) -> None:
         """Record due summaries, post them, send heads-ups. Safe to run at any time."""
