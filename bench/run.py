@@ -321,9 +321,8 @@ def interaction_gap(section: Section, storage: Section) -> list[str]:
     lines = [
         f"Gap: {len(misses)} of {sum(1 for f in section.figures if f.met is not None)} p99s are over "
         "1.5 × the bare bot's. Where the time goes: (a) the fake times each callback on arrival, so "
-        "its spec check of that callback is outside these figures, but it shares the event loop, "
-        "and the pass with checks on runs first, so it also overlaps the bot's start-up jobs (the "
-        "progress dispatcher's first run writes a summary-settings row per couple, one at a time); "
+        "its spec check of that callback is outside these figures, but it shares the event loop "
+        "(its checks of the other requests, its gateway, its bookkeeping); "
         f"(b) with checks off, Attune's medians are {best_median * 1000:.2f} to "
         f"{worst_median * 1000:.2f} ms against the bare bot's {base.median * 1000:.2f} ms: the "
         "statements counted above (each a hop to aiosqlite's worker thread, about 0.1 ms: the commit "
@@ -335,17 +334,19 @@ def interaction_gap(section: Section, storage: Section) -> list[str]:
     ]
     if tick is not None:
         lines.append(
-            f"The tails: the dispatcher's tick (every 30 s) takes {tick.median * 1000:.1f} ms median at "
-            "this size and holds the one database connection statement by statement; it full-scans "
-            "checkin_rounds three times (pending_rounds, claim_reminders, close_expired: see "
-            "tests/test_query_plans.py), and an interaction arriving meanwhile waits. What would close "
-            "the gap: the three checkin_rounds indexes named in that test (the tails), fewer statements "
-            "per interaction (reads folded into one query, one transaction per write) for the medians. "
-            "Even then a handler that commits a write before it acknowledges (issue 6's rule) pays at "
-            "least one round trip to SQLite that a bot doing nothing does not, so a p99 within 1.5× of "
-            "a sub-millisecond bare reply is not expected on this design; the absolute figures (p99 "
-            "well under 20 ms against Discord's 3 s deadline) are what people feel."
+            f"The dispatcher's tick (every 30 s) takes {tick.median * 1000:.1f} ms median at this size "
+            "with nothing due (every query it runs is indexed: tests/test_query_plans.py), and an "
+            "interaction arriving meanwhile waits for the one connection."
         )
+    lines.append(
+        "What would close the rest: SQLite reads on the event loop itself instead of a hop to "
+        "aiosqlite's worker thread (about 0.1 ms each, and up to a few ms when the thread waits for "
+        "the GIL), or a process of its own for the fake. Neither is worth its cost here: a handler "
+        "that commits what the person wrote before it acknowledges (so nothing acknowledged is ever "
+        "lost) pays at least one round trip to SQLite that a bot doing nothing does not, so a p99 "
+        "within 1.5x of a sub-millisecond bare reply is not expected on this design, while the "
+        "absolute figures above (a few ms against Discord's 3 s deadline) are what people feel."
+    )
     return lines
 
 
@@ -431,9 +432,9 @@ async def bench_storage(harness: BotHarness, user_id: int, section: Section, sca
     section.figures.append(Figure("dispatcher tick with nothing due (runs every 30 s)", tick))
     if any(f.met is False for f in section.figures if "history" in f.name):
         section.facts.append(
-            "Gap (history): render_history (cogs/checkins/cog.py) runs count + page + one answers query "
-            "per round on the page, each a hop to aiosqlite's thread, then opens each sealed answer. "
-            "What closes it: one query for the page's answers (WHERE round_id IN (...)), or a join."
+            "Gap (history): render_history (cogs/checkins/cog.py) runs three queries (count, page, "
+            "the page's answers in one IN query), each a hop to aiosqlite's thread, then opens each "
+            "sealed answer. What would close it: count and page in one query (a window function)."
         )
     section.facts.append(
         "The tick holds the bot's one database connection while it runs, so every interaction that "

@@ -132,6 +132,13 @@ def seed(path: Path, cipher: Cipher, spec: SeedSpec, prompt_ids: Sequence[str]) 
             "INSERT INTO couples (id, guild_id, status, thread_id, created_at) VALUES (?, ?, 'active', ?, ?)",
             ((c, spec.guild_id, thread_of(c), spec.now - 90 * DAY) for c in range(1, spec.couples + 1)),
         )
+        # Every couple that has been around a while has its weekly-summary row (the progress job
+        # writes the default the first time it sees a couple): due next week, not during the run.
+        put(
+            "INSERT INTO progress_summary_settings (couple_id, timezone, next_due_at, updated_at) "
+            "VALUES (?, 'UTC', ?, ?)",
+            ((c, spec.now + 7 * DAY, spec.now - 90 * DAY) for c in range(1, spec.couples + 1)),
+        )
         put(
             "INSERT INTO couple_members (couple_id, user_id, guild_id) VALUES (?, ?, ?)",
             (

@@ -161,8 +161,13 @@ class ProgressRepository:
         rows = await self._db.fetchall("SELECT user_id FROM checkin_answers WHERE round_id = ?", (round_id,))
         return {int(r[0]) for r in rows}
 
-    async def active_couple_ids(self) -> list[int]:
-        rows = await self._db.fetchall("SELECT id FROM couples WHERE status = 'active' ORDER BY id")
+    async def active_couples_without_summary_settings(self, limit: int) -> list[int]:
+        """Active couples the weekly summary has not been set up for yet (new since the last run)."""
+        rows = await self._db.fetchall(
+            "SELECT c.id FROM couples c WHERE c.status = 'active' AND NOT EXISTS "
+            "(SELECT 1 FROM progress_summary_settings s WHERE s.couple_id = c.id) ORDER BY c.id LIMIT ?",
+            (limit,),
+        )
         return [int(r[0]) for r in rows]
 
     # -- heads-ups ---------------------------------------------------------------------------------

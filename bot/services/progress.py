@@ -47,6 +47,7 @@ DAYS_MIN, DAYS_MAX, DAYS_DEFAULT = 7, 365, 30
 SUMMARY_DEFAULT_WEEKDAY = 6  # Sunday
 SUMMARY_DEFAULT_TIME = "19:00"
 SUMMARY_LATE_LIMIT = timedelta(hours=12)  # after a long downtime, a stale summary is not posted
+SETTINGS_BACKFILL_BATCH = 200  # couples given their default weekly-summary row per run
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 CHECKUP_COLUMN = "progress_checkups.answers_sealed"
@@ -404,11 +405,12 @@ class ProgressService:
 
         Never replays a backlog: after downtime, the next one is the first after now, and a summary
         more than SUMMARY_LATE_LIMIT late is recorded as missed instead of posted."""
-        for couple_id in await self.repo.active_couple_ids():
-            if await self.repo.summary_settings(couple_id) is None:
-                couple = await self._couples.couple_by_id(couple_id)
-                if couple is not None:
-                    await self._default_settings(couple)
+        # Only the couples still without a row, and a bounded number a run: after an upgrade with
+        # many couples the backfill spreads over a few runs instead of holding the one connection.
+        for couple_id in await self.repo.active_couples_without_summary_settings(SETTINGS_BACKFILL_BATCH):
+            couple = await self._couples.couple_by_id(couple_id)
+            if couple is not None:
+                await self._default_settings(couple)
         now = self.now()
         for due in await self.repo.due_summaries(unix(now), limit=500):
             settings = due.settings
