@@ -194,6 +194,25 @@ async def test_weekly_summary_defaults_to_sunday_evening_local_and_is_recorded_o
         await service.set_summary(couple, ALICE, "wed", "25:00")
 
 
+async def test_summary_rows_are_backfilled_a_bounded_batch_a_run_and_only_for_couples_without_one(
+    service: ProgressService, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.services.progress as progress
+
+    monkeypatch.setattr(progress, "SETTINGS_BACKFILL_BATCH", 2)
+    for couple_id, (a, b) in enumerate(((ALICE, BOB), (CAROL, DAVE), (505, 606)), start=1):
+        await add_couple(database, couple_id, a, b)
+    counted = "SELECT couple_id FROM progress_summary_settings ORDER BY couple_id"
+    await service.record_due_summaries()
+    assert [r[0] for r in await database.fetchall(counted)] == [1, 2]
+    await service.record_due_summaries()
+    assert [r[0] for r in await database.fetchall(counted)] == [1, 2, 3]
+    before = await database.fetchall("SELECT * FROM progress_summary_settings ORDER BY couple_id")
+    await service.record_due_summaries()  # nothing left to set up: rows untouched
+    after = await database.fetchall("SELECT * FROM progress_summary_settings ORDER BY couple_id")
+    assert [tuple(r) for r in after] == [tuple(r) for r in before]
+
+
 async def test_a_long_downtime_never_posts_a_stale_summary(
     service: ProgressService, database: Database, clock: FakeClock
 ) -> None:
