@@ -5,12 +5,15 @@ Every parser raises `InputError` with a sentence meant for the person, and never
 
 from __future__ import annotations
 
+import logging
 import re
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 from bot.errors import UserFacingError
+
+log = logging.getLogger(__name__)
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALL_DAYS = 0b1111111
@@ -103,6 +106,17 @@ def describe_days(mask: int) -> str:
 @cache
 def available_zones() -> tuple[str, ...]:
     return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def first_known_zone(names: list[str | None]) -> zoneinfo.ZoneInfo:
+    """The first stored timezone name this system knows (a person's, then their server's), else UTC."""
+    for name in names:
+        if name:
+            try:
+                return zoneinfo.ZoneInfo(name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                log.warning("Stored timezone is not known to this system; falling back")
+    return zoneinfo.ZoneInfo("UTC")
 
 
 def parse_zone(text: str) -> zoneinfo.ZoneInfo:

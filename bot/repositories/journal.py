@@ -65,30 +65,6 @@ class JournalRepository:
         mood: int | None,
         prompt_id: str | None,
         now: int,
-    ) -> Entry:
-        entry, _ = await self.insert_with_timezones(
-            user_id=user_id,
-            guild_id=guild_id,
-            kind=kind,
-            title=title,
-            body=body,
-            mood=mood,
-            prompt_id=prompt_id,
-            now=now,
-        )
-        return entry
-
-    async def insert_with_timezones(
-        self,
-        *,
-        user_id: int,
-        guild_id: int | None,
-        kind: str,
-        title: str | None,
-        body: str,
-        mood: int | None,
-        prompt_id: str | None,
-        now: int,
     ) -> tuple[Entry, tuple[str | None, str | None]]:
         """Insert (committed when this returns) and, in the same statement, read the author's own
         timezone and their server's (None when unset): one round trip to SQLite, not three."""

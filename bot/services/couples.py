@@ -5,7 +5,6 @@ The rules live here; Discord calls (threads, messages) live in the cog and in Co
 
 from __future__ import annotations
 
-import logging
 import zoneinfo
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,9 +20,7 @@ from bot.repositories.couples import (
     Invitation,
 )
 from bot.repositories.people import PeopleRepository
-from bot.timeparse import parse_zone
-
-log = logging.getLogger(__name__)
+from bot.timeparse import first_known_zone, parse_zone
 
 INVITATION_LIFETIME = timedelta(days=7)
 RESOURCES_MAX = 1500
@@ -116,13 +113,7 @@ class CouplesService:
         if guild_id is not None:
             settings = await self._repo.guild_settings(guild_id)
             names.append(settings.timezone if settings else None)
-        for name in names:
-            if name:
-                try:
-                    return zoneinfo.ZoneInfo(name)
-                except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                    log.warning("Stored timezone is not known to this system; falling back")
-        return zoneinfo.ZoneInfo("UTC")
+        return first_known_zone(names)
 
     # -- couples -------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from bot.content import ContentLibrary, Prompt
 from bot.errors import NotFound, UserFacingError
 from bot.repositories.journal import Entry, JournalRepository
 from bot.repositories.people import PeopleRepository
+from bot.timeparse import first_known_zone
 
 TITLE_MAX = 100
 BODY_MAX = 4000  # Discord's limit for one text input in a modal
@@ -88,7 +89,7 @@ class JournalService:
         _check_mood(mood)
         if prompt_id is not None and self._content.prompt(prompt_id) is None:
             prompt_id = None  # a prompt removed from the content since the modal opened
-        entry, zones = await self._repo.insert_with_timezones(
+        entry, zones = await self._repo.insert(
             user_id=user_id,
             guild_id=guild_id,
             kind=kind,
@@ -99,7 +100,7 @@ class JournalService:
             now=self._now(),
         )
         person_zone, server_zone = zones
-        return entry, first_zone([person_zone, server_zone if guild_id is not None else None])
+        return entry, first_known_zone([person_zone, server_zone if guild_id is not None else None])
 
     async def save_checkin_answer(
         self, user_id: int, body: str, mood: int | None, prompt_id: str | None, round_id: int
@@ -254,7 +255,7 @@ class JournalService:
         names = [person.timezone if person else None]
         if guild_id is not None:
             names.append(await self._repo.server_timezone(guild_id))
-        return first_zone(names)
+        return first_known_zone(names)
 
     # -- export ------------------------------------------------------------------------------
 
@@ -303,17 +304,6 @@ def parse_entry_ref(reference: str) -> int:
     if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise NotFound(ENTRY_NOT_FOUND)
     return int(text)
-
-
-def first_zone(names: list[str | None]) -> zoneinfo.ZoneInfo:
-    """The first of these stored timezone names this system knows (person's, then server's), else UTC."""
-    for name in names:
-        if name:
-            try:
-                return zoneinfo.ZoneInfo(name)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                continue
-    return zoneinfo.ZoneInfo("UTC")
 
 
 def entry_date(entry: Entry, zone: zoneinfo.ZoneInfo) -> str:
