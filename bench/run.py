@@ -200,7 +200,9 @@ async def bench_interactions(scale: Scale) -> tuple[Section, Section]:
         data_dir = run_dir / "data"
         copy_db(template, data_dir)
         settings = make_settings(fake, data_dir, discord_guild_id=home.id, log_level="WARNING")
-        harness = BotHarness(fake, settings, FakeClock(datetime.fromtimestamp(spec.now, UTC)))
+        harness = BotHarness(
+            fake, settings, FakeClock(datetime.fromtimestamp(spec.now, UTC)), scheduled_jobs=True
+        )
         await harness.start(timeout=60)
         STATEMENTS.install()
         try:
@@ -524,7 +526,7 @@ async def bench_load(scale: Scale) -> Section:
         run_dir = fresh_dir("load")
         await asyncio.to_thread(seed, run_dir / "data" / "attune.db", cipher(), spec, prompt_ids())
         settings = make_settings(fake, run_dir / "data", discord_guild_id=guild.id, log_level="WARNING")
-        harness = BotHarness(fake, settings, SystemClock())  # type: ignore[arg-type]
+        harness = BotHarness(fake, settings, SystemClock(), scheduled_jobs=True)  # type: ignore[arg-type]
         await harness.start(timeout=120)
         lag = LagMonitor()
         requests = RequestLog(fake)
@@ -642,7 +644,7 @@ async def bench_burst(scale: Scale) -> Section:
         run_dir = fresh_dir("burst")
         await asyncio.to_thread(seed, run_dir / "data" / "attune.db", cipher(), spec, prompt_ids())
         settings = make_settings(fake, run_dir / "data", discord_guild_id=guild.id, log_level="WARNING")
-        harness = BotHarness(fake, settings, SystemClock())  # type: ignore[arg-type]
+        harness = BotHarness(fake, settings, SystemClock(), scheduled_jobs=True)  # type: ignore[arg-type]
         await harness.start(timeout=120)
         requests = RequestLog(fake, interval=0.01)
         last_post = float("nan")

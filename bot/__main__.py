@@ -30,6 +30,7 @@ from bot.crypto import Cipher, generate_key
 from bot.datakey import resolve_data_key
 from bot.db import Database, DatabaseError
 from bot.errors import StartupError
+from bot.inflight import CountingExecutor
 from bot.logging_setup import configure_logging, install_redaction
 
 log = logging.getLogger("bot")
@@ -58,7 +59,7 @@ async def open_bot(settings: Settings, *, clock: Clock | None = None) -> AsyncIt
             settings=settings,
             database=database,
             cipher=Cipher(key),
-            scheduler=AsyncIOScheduler(timezone=UTC),
+            scheduler=AsyncIOScheduler(timezone=UTC, executors={"default": CountingExecutor()}),
             content=content,
             clock=clock or SystemClock(),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import hashlib
 import json
@@ -22,6 +23,7 @@ from bot.content import ContentLibrary
 from bot.crypto import Cipher
 from bot.db import Database
 from bot.errors import StartupError
+from bot.inflight import InFlight, counting_parser
 from bot.keycheck import verify_data_key
 from bot.modals import ModalRegistry
 from bot.permissions import required_intents
@@ -85,9 +87,15 @@ class AttuneBot(commands.Bot):
         self.modals = ModalRegistry()
         self.add_listener(self.modals.dispatch, "on_interaction")
         self.setup_runs = 0  # start-up work happens once per process, never again on RESUME
+        # Every task an event or a job starts is counted, so shutdown and tests can wait for it.
+        self.inflight = InFlight()
+        parsers = self._connection.parsers
+        for event, parse in list(parsers.items()):
+            parsers[event] = counting_parser(parse)
 
     async def setup_hook(self) -> None:
         self.setup_runs += 1
+        self.inflight.install(asyncio.get_running_loop())
         await self.database.migrate()
         await verify_data_key(MetaRepository(self.database), self.cipher, self.database.path)
         if self.settings.uses_custom_api:
@@ -143,6 +151,7 @@ class AttuneBot(commands.Bot):
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await super().close()
+        self.inflight.uninstall()
 
     def command_lines(self) -> list[str]:
         """One line per slash command, derived from the tree so /help never drifts."""

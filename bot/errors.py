@@ -19,3 +19,12 @@ class UserFacingError(Exception):
 
 class NotFound(UserFacingError):
     """Something that does not exist, or is not yours: the two look the same on purpose."""
+
+
+class ThreadUnreachable(UserFacingError):
+    """A couple's thread can't be posted in: 'forbidden' (a permission is missing) or 'missing'
+    (the thread and the /setup channel it lives under are gone). The message says what to do."""
+
+    def __init__(self, problem: str, message: str) -> None:
+        super().__init__(message)
+        self.problem = problem

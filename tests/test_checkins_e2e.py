@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,41 +11,16 @@ import pytest
 
 from bot.pacing import Pacer
 from cogs.checkins.dispatch import JOB_ID
+from tests.support.checkins import answer, round_messages, rounds
 from tests.support.couples import pair
 from tests.support.harness import BotHarness
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Paris
 
 
-def rounds(attune: BotHarness) -> list[sqlite3.Row]:
-    db = sqlite3.connect(attune.settings.database_path)
-    db.row_factory = sqlite3.Row
-    try:
-        return db.execute("SELECT * FROM checkin_rounds ORDER BY id").fetchall()
-    finally:
-        db.close()
-
-
 def all_round_posts(fake: Any, thread: Any) -> list[Any]:
     """Every check-in message, open or closed (closed ones lose their Answer button)."""
     return [m for m in fake.messages_in(thread) if "Today's check-in" in m.text()]
-
-
-def round_messages(fake: Any, thread: Any) -> list[Any]:
-    return [
-        m
-        for m in fake.messages_in(thread)
-        if any("attune:checkin:answer" in (b[1] or "") for b in m.buttons())
-    ]
-
-
-async def answer(fake: Any, user: Any, message: Any, mood: str, text: str) -> Any:
-    ix = await fake.press(user, message, "Answer")
-    await ix.response()
-    assert ix.modal is not None
-    submitted = await fake.submit_modal(user, ix, {"mood": [mood], "answer": text})
-    await submitted.response()
-    return submitted
 
 
 @pytest.fixture
@@ -99,6 +73,7 @@ async def test_one_answer_is_never_revealed_and_the_round_closes(
     fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
     assert dispatcher is not None
     await (await fake.slash(world.alice, world.general, "checkin now")).response()
+    await attune.settle()  # the check-in is posted before the reply
     await dispatcher.tick()
     posted = round_messages(fake, couple)
     assert len(posted) == 1
@@ -191,6 +166,7 @@ async def test_a_crash_between_recording_and_posting_does_not_post_twice(
     fake, bot = attune.fake, attune.running
     assert bot.checkin_dispatcher is not None
     await (await fake.slash(world.alice, world.general, "checkin now")).response()
+    await attune.settle()  # the check-in is posted before the reply
     # The post reached Discord, but the process died before recording it.
     original = bot.services.checkins.repo.mark_posted
 
@@ -218,6 +194,7 @@ async def test_closed_dms_are_not_retried_and_the_round_still_goes_out(
     fake.close_dms(world.bob)
     for _ in range(3):
         await (await fake.slash(world.alice, world.general, "checkin now")).response()
+        await attune.settle()  # the check-in is posted before the reply
         await dispatcher.tick()
     assert len(round_messages(fake, couple)) == 3
     assert fake.failed_requests_for(world.bob) == 1, "after one 50007, no more DMs are tried"
@@ -233,6 +210,7 @@ async def test_buttons_of_earlier_rounds_work_after_a_restart(
     fake = attune.fake
     assert attune.running.checkin_dispatcher is not None
     await (await fake.slash(world.alice, world.general, "checkin now")).response()
+    await attune.settle()  # the check-in is posted before the reply
     await attune.running.checkin_dispatcher.tick()
     posted = round_messages(fake, couple)[0]
     await attune.restart()
@@ -384,6 +362,7 @@ async def test_a_deleted_thread_is_recreated_when_a_round_falls_due(
     )
     await fake.wait_for(lambda: bot.get_channel(couple.id) is None)
     await (await fake.slash(world.alice, world.general, "checkin now")).response()
+    await attune.settle()  # the check-in is posted before the reply
     await bot.checkin_dispatcher.tick()
     live = [t for t in fake.threads_in(world.general) if not getattr(t, "deleted", False)]
     assert len(live) == 1 and live[0].id != couple.id
@@ -433,20 +412,22 @@ async def test_sigterm_in_the_middle_of_a_burst_finishes_in_flight_sends_and_los
     assert statuses.count("open") == 1 and statuses.count("closed") == 11, "each new round closes the last"
 
 
-async def test_apscheduler_drives_dispatch_through_one_stable_job(
-    attune: BotHarness, world: Any, couple: Any
-) -> None:
-    fake, bot = attune.fake, attune.running
+async def test_apscheduler_drives_dispatch_through_one_stable_job(harness: BotHarness, world: Any) -> None:
+    harness.scheduled_jobs = True  # this test is about the scheduled runs themselves
+    harness.clock.set(START)
+    bot = await harness.start()
+    fake = harness.fake
+    couple = await pair(harness, world, world.alice, world.bob)
     jobs = [job.id for job in bot.scheduler.get_jobs()]
     assert jobs.count(JOB_ID) == 1
     await (
         await fake.slash(world.alice, world.general, "checkin schedule", time="10:00", timezone="UTC")
     ).response()
-    attune.clock.set(datetime(2026, 3, 2, 10, 0, 1, tzinfo=UTC))
+    harness.clock.set(datetime(2026, 3, 2, 10, 0, 1, tzinfo=UTC))
     bot.scheduler.get_job(JOB_ID).modify(next_run_time=datetime.now(UTC))  # no manual tick: the job runs
     await fake.wait_for(lambda: len(round_messages(fake, couple)) == 1, timeout=10)
-    await attune.restart()
-    assert [job.id for job in attune.running.scheduler.get_jobs()].count(JOB_ID) == 1
+    await harness.restart()
+    assert [job.id for job in harness.running.scheduler.get_jobs()].count(JOB_ID) == 1
 
 
 async def test_a_burst_posts_every_round_once_before_any_nudge_and_stays_under_the_rate_limit(

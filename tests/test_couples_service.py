@@ -10,6 +10,7 @@ from bot.db import Database
 from bot.errors import NotFound, UserFacingError
 from bot.repositories.couples import AlreadyPaired, CouplesRepository
 from bot.repositories.people import PeopleRepository
+from bot.repositories.thread_health import ThreadHealthRepository
 from bot.services.couples import Candidate, CouplesService, InvitationClosed
 from bot.services.threads import thread_name
 from tests.support.clock import FakeClock
@@ -21,7 +22,9 @@ TABLES = ("guild_settings", "invitations", "couples", "couple_members")
 
 @pytest.fixture
 def service(database: Database, clock: FakeClock) -> CouplesService:
-    return CouplesService(CouplesRepository(database), PeopleRepository(database), clock)
+    return CouplesService(
+        CouplesRepository(database), PeopleRepository(database), clock, ThreadHealthRepository(database)
+    )
 
 
 async def counts(db: Database) -> dict[str, int]:

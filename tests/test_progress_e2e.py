@@ -41,6 +41,7 @@ async def round_together(attune: BotHarness, world: Any, thread: Any, alice_mood
     assert dispatcher is not None
     revealed = len(query(attune, "SELECT 1 FROM checkin_rounds WHERE status = 'revealed'"))
     await (await fake.slash(world.alice, world.general, "checkin now")).response()
+    await attune.settle()  # the check-in is posted before the reply
     await dispatcher.tick()
     message = round_message(fake, thread)
     await answer(fake, world.alice, message, alice_mood, "We walked by the river")

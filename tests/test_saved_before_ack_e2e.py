@@ -42,6 +42,7 @@ async def test_entries_and_answers_are_committed_before_the_acknowledgement(
     attune.clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     thread = await pair(attune, world, world.alice, world.bob)
     await (await fake.slash(world.alice, world.general, "checkin now")).response()
+    await attune.settle()  # the check-in is posted before the reply
     dispatcher = attune.running.checkin_dispatcher
     assert dispatcher is not None
     await dispatcher.tick()

@@ -55,6 +55,9 @@ class Round:
     closes_at: int | None
     revealed_at: int | None
     reveal_message_id: int | None
+    claimed_by: str | None = None
+    reveal_attempts: int = 0
+    next_attempt_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,8 @@ _SCHEDULE_COLUMNS = (
 )
 _ROUND_COLUMNS = (
     "id, schedule_id, kind, couple_id, user_id, due_at, prompt_id, status, channel_id, message_id, "
-    "post_attempts, posted_at, remind_at, closes_at, revealed_at, reveal_message_id"
+    "post_attempts, posted_at, remind_at, closes_at, revealed_at, reveal_message_id, claimed_by, "
+    "reveal_attempts, next_attempt_at"
 )
 
 
@@ -288,12 +292,13 @@ class CheckinRepository:
         )
         return None if row is None else _round(row)
 
-    async def pending_rounds(self, after_id: int, limit: int) -> list[Round]:
-        """Rounds recorded but not yet posted, oldest first, from just after `after_id`."""
+    async def pending_rounds(self, after_id: int, limit: int, now: int, run_id: str) -> list[Round]:
+        """Rounds recorded but not yet posted and due for a try, oldest first, after `after_id`.
+        A claim another process left behind (it died mid-post) is due at once."""
         rows = await self._db.fetchall(
             f"SELECT {_ROUND_COLUMNS} FROM checkin_rounds WHERE status = 'pending' AND id > ? "
-            "ORDER BY id LIMIT ?",
-            (after_id, limit),
+            "AND (coalesce(next_attempt_at, 0) <= ? OR claimed_by <> ?) ORDER BY id LIMIT ?",
+            (after_id, now, run_id, limit),
         )
         return [_round(row) for row in rows]
 
@@ -306,14 +311,22 @@ class CheckinRepository:
         )
         return [_round(row) for row in rows]
 
-    async def count_attempt(self, round_id: int) -> int:
-        """Record that a post is about to be tried; returns how many tries there have been, this one included."""
+    async def claim_post(self, round_id: int, run_id: str, retry_at: int) -> int:
+        """Claim a pending round's post for this process (`run_id`); returns which try this is, or 0
+        when it is not ours to post (already posted, or another poster in this process holds it).
+        The retry time is set before the try, so a crash mid-post backs off too."""
         value = await self._db.fetchval(
-            "UPDATE checkin_rounds SET post_attempts = post_attempts + 1 WHERE id = ? AND status = 'pending' "
-            "RETURNING post_attempts",
-            (round_id,),
+            "UPDATE checkin_rounds SET post_attempts = post_attempts + 1, claimed_by = ?, next_attempt_at = ? "
+            "WHERE id = ? AND status = 'pending' AND claimed_by IS NOT ? RETURNING post_attempts",
+            (run_id, retry_at, round_id, run_id),
         )
         return 0 if value is None else int(value)
+
+    async def release_claim(self, round_id: int, run_id: str) -> None:
+        """A try failed: the round may be tried again (at its next_attempt_at)."""
+        await self._db.execute(
+            "UPDATE checkin_rounds SET claimed_by = NULL WHERE id = ? AND claimed_by = ?", (round_id, run_id)
+        )
 
     async def mark_posted(
         self,
@@ -328,7 +341,8 @@ class CheckinRepository:
         async with self._db.transaction() as tx:
             row = await tx.fetchone(
                 "UPDATE checkin_rounds SET status = 'open', channel_id = ?, message_id = ?, posted_at = ?, "
-                "remind_at = ?, closes_at = ? WHERE id = ? AND status = 'pending' RETURNING couple_id, kind",
+                "remind_at = ?, closes_at = ?, claimed_by = NULL, next_attempt_at = NULL "
+                "WHERE id = ? AND status = 'pending' RETURNING couple_id, kind",
                 (channel_id, message_id, posted_at, remind_at, closes_at, round_id),
             )
             if row is not None and row["kind"] == "couple":
@@ -340,7 +354,8 @@ class CheckinRepository:
 
     async def mark_undeliverable(self, round_id: int, reason: str) -> None:
         await self._db.execute(
-            "UPDATE checkin_rounds SET status = 'missed', missed_reason = ? WHERE id = ? AND status = 'pending'",
+            "UPDATE checkin_rounds SET status = 'missed', missed_reason = ?, claimed_by = NULL "
+            "WHERE id = ? AND status = 'pending'",
             (reason, round_id),
         )
 
@@ -373,17 +388,41 @@ class CheckinRepository:
         )
         return None if value is None else int(value)
 
-    async def unposted_reveals(self, limit: int) -> list[Round]:
+    async def unposted_reveals(self, now: int, run_id: str, limit: int) -> list[Round]:
+        """Revealed rounds whose reveal is not posted, due for a try, and not being posted by us
+        (a claim another process left behind is due at once)."""
         rows = await self._db.fetchall(
             f"SELECT {_ROUND_COLUMNS} FROM checkin_rounds WHERE status = 'revealed' AND reveal_message_id IS NULL "
+            "AND reveal_dropped = 0 AND claimed_by IS NOT ? AND (coalesce(next_attempt_at, 0) <= ? OR claimed_by <> ?) "
             "ORDER BY id LIMIT ?",
-            (limit,),
+            (run_id, now, run_id, limit),
         )
         return [_round(row) for row in rows]
 
+    async def claim_reveal_post(self, round_id: int, run_id: str, retry_at: int) -> int:
+        """Claim the posting of a reveal for this process: exactly one poster at a time. Returns
+        which try this is, or 0 when it is posted already, dropped, or someone here is posting it."""
+        value = await self._db.fetchval(
+            "UPDATE checkin_rounds SET reveal_attempts = reveal_attempts + 1, claimed_by = ?, next_attempt_at = ? "
+            "WHERE id = ? AND status = 'revealed' AND reveal_message_id IS NULL AND reveal_dropped = 0 "
+            "AND claimed_by IS NOT ? RETURNING reveal_attempts",
+            (run_id, retry_at, round_id, run_id),
+        )
+        return 0 if value is None else int(value)
+
     async def mark_reveal_posted(self, round_id: int, message_id: int) -> None:
         await self._db.execute(
-            "UPDATE checkin_rounds SET reveal_message_id = ? WHERE id = ?", (message_id, round_id)
+            "UPDATE checkin_rounds SET reveal_message_id = ?, claimed_by = NULL, next_attempt_at = NULL "
+            "WHERE id = ?",
+            (message_id, round_id),
+        )
+
+    async def drop_reveal(self, round_id: int) -> None:
+        """Stop trying to post this reveal (the couple ended, or it is a day late)."""
+        await self._db.execute(
+            "UPDATE checkin_rounds SET reveal_dropped = 1, claimed_by = NULL WHERE id = ? "
+            "AND reveal_message_id IS NULL",
+            (round_id,),
         )
 
     async def mark_personal_answered(self, round_id: int, user_id: int) -> bool:
@@ -461,7 +500,8 @@ class CheckinRepository:
     async def claim_reveal(self, round_id: int, now: int) -> bool:
         """Open -> revealed once both partners answered; exactly one caller wins."""
         row = await self._db.fetchone(
-            "UPDATE checkin_rounds SET status = 'revealed', revealed_at = ? WHERE id = ? AND status = 'open' "
+            "UPDATE checkin_rounds SET status = 'revealed', revealed_at = ?, claimed_by = NULL, next_attempt_at = NULL "
+            "WHERE id = ? AND status = 'open' "
             "AND (SELECT count(*) FROM checkin_answers WHERE round_id = ?) >= 2 RETURNING id",
             (now, round_id, round_id),
         )

@@ -45,6 +45,7 @@ class Couple:
     partner_ids: tuple[int, int]
     created_at: int
     ended_at: int | None = None
+    thread_problem: str | None = None  # 'forbidden' or 'missing' while Attune can't post there
 
     def partner_of(self, user_id: int) -> int:
         first, second = self.partner_ids
@@ -79,7 +80,7 @@ _INVITATION = (
 )
 # One row per couple with its two members in join order (user ids ascending within the couple).
 _COUPLE = (
-    "c.id, c.guild_id, c.status, c.thread_id, c.created_at, c.ended_at, "
+    "c.id, c.guild_id, c.status, c.thread_id, c.created_at, c.ended_at, c.thread_problem, "
     "(SELECT min(user_id) FROM couple_members m WHERE m.couple_id = c.id) AS first_id, "
     "(SELECT max(user_id) FROM couple_members m WHERE m.couple_id = c.id) AS second_id"
 )
@@ -277,6 +278,23 @@ class CouplesRepository:
             if ended is None:
                 return None
             await tx.execute("UPDATE couple_members SET current = 0 WHERE couple_id = ?", (couple_id,))
+            # Nothing of an ended couple is posted or answered any more: open rounds close, rounds
+            # not posted yet are missed, reveals not posted yet are dropped (both answers stay in
+            # each partner's export), and the schedule falls silent.
+            await tx.execute(
+                "UPDATE checkin_rounds SET status = CASE status WHEN 'pending' THEN 'missed' ELSE 'closed' END, "
+                "missed_reason = CASE status WHEN 'pending' THEN 'ended' ELSE missed_reason END, claimed_by = NULL "
+                "WHERE couple_id = ? AND status IN ('pending', 'open')",
+                (couple_id,),
+            )
+            await tx.execute(
+                "UPDATE checkin_rounds SET reveal_dropped = 1, claimed_by = NULL WHERE couple_id = ? "
+                "AND status = 'revealed' AND reveal_message_id IS NULL",
+                (couple_id,),
+            )
+            await tx.execute(
+                "UPDATE checkin_schedules SET next_due_at = NULL WHERE couple_id = ?", (couple_id,)
+            )
             return await _couple_in(tx, couple_id)
 
     async def member_left(self, guild_id: int, user_id: int) -> list[Couple]:
@@ -380,4 +398,5 @@ def _couple(row: Row) -> Couple:
         partner_ids=(int(row["first_id"]), int(row["second_id"])),
         created_at=row["created_at"],
         ended_at=row["ended_at"],
+        thread_problem=row["thread_problem"],
     )

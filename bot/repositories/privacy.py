@@ -111,6 +111,11 @@ class PrivacyRepository:
             (user_id, channel_id, message_id, kind, now),
         )
 
+    async def forget_post(self, channel_id: int, message_id: int) -> None:
+        await self._db.execute(
+            "DELETE FROM posted_messages WHERE channel_id = ? AND message_id = ?", (channel_id, message_id)
+        )
+
     # -- export -------------------------------------------------------------------------------
 
     async def collect(self, user_id: int) -> PersonData:

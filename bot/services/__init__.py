@@ -17,6 +17,7 @@ from bot.repositories.journal import JournalRepository
 from bot.repositories.meta import MetaRepository
 from bot.repositories.people import PeopleRepository
 from bot.repositories.privacy import PrivacyRepository
+from bot.repositories.thread_health import ThreadHealthRepository
 from bot.services.boundaries import BoundariesService
 from bot.services.checkins import CheckinService
 from bot.services.couples import CouplesService
@@ -45,7 +46,9 @@ def build_services(
     return Services(
         meta=MetaRepository(database),
         people=PeopleRepository(database),
-        couples=CouplesService(CouplesRepository(database), PeopleRepository(database), clock),
+        couples=CouplesService(
+            CouplesRepository(database), PeopleRepository(database), clock, ThreadHealthRepository(database)
+        ),
         journal=JournalService(
             JournalRepository(database, cipher), PeopleRepository(database), content, clock
         ),

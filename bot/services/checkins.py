@@ -25,6 +25,11 @@ PAUSED_INDEFINITELY = "9999-12-31"
 ROUND_OPEN_HOURS = 24
 ANSWER_MAX = 2000
 DUE_BATCH = 500
+# A post that failed is tried again after 1, 2, 4... minutes, at most an hour apart; a round is
+# never posted past the missed-round grace, and a reveal not past a day.
+RETRY_FIRST_SECONDS = 60
+RETRY_MAX_SECONDS = 3600
+REVEAL_GIVE_UP = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -232,6 +237,22 @@ class CheckinService:
             reset_prompts=reset,
             now=unix(self._clock.now()),
         )
+
+    # -- posting: late rounds and retries ------------------------------------------------------
+
+    def too_late_to_post(self, round_: Round) -> bool:
+        """A round older than the grace is missed, never posted: after an outage, a thread gets
+        today's check-in, not a flood of stale ones hours late."""
+        return self._clock.now() - from_unix(round_.due_at) > self._grace
+
+    def too_late_to_reveal(self, round_: Round) -> bool:
+        revealed = round_.revealed_at if round_.revealed_at is not None else round_.due_at
+        return self._clock.now() - from_unix(revealed) > REVEAL_GIVE_UP
+
+    def retry_at(self, attempt: int) -> int:
+        """When to try again if try number `attempt` fails."""
+        delay: int = min(RETRY_FIRST_SECONDS * 2 ** max(0, attempt - 1), RETRY_MAX_SECONDS)
+        return unix(self._clock.now()) + delay
 
     def timers_for(self, schedule_reminder: int | None, posted_at: datetime) -> tuple[int | None, int]:
         remind = None if schedule_reminder is None else unix(posted_at + timedelta(minutes=schedule_reminder))

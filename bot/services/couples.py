@@ -20,6 +20,7 @@ from bot.repositories.couples import (
     Invitation,
 )
 from bot.repositories.people import PeopleRepository
+from bot.repositories.thread_health import ThreadHealthRepository
 from bot.timeparse import first_known_zone, parse_zone
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -66,10 +67,17 @@ class Candidate:
 
 
 class CouplesService:
-    def __init__(self, repository: CouplesRepository, people: PeopleRepository, clock: Clock) -> None:
+    def __init__(
+        self,
+        repository: CouplesRepository,
+        people: PeopleRepository,
+        clock: Clock,
+        thread_health: ThreadHealthRepository,
+    ) -> None:
         self._repo = repository
         self._people = people
         self._clock = clock
+        self._health = thread_health
 
     def _now(self) -> int:
         return unix(self._clock.now())
@@ -102,9 +110,12 @@ class CouplesService:
             raise UserFacingError(
                 f"The resources text is a little long: please keep it under {RESOURCES_MAX} characters."
             )
-        return await self._repo.save_guild_settings(
+        saved = await self._repo.save_guild_settings(
             guild_id, channel_id, zone, text or None, updated_by, self._now()
         )
+        # A new channel: couples whose thread was gone with the old one can have it made again.
+        await self._health.clear_missing_in_guild(guild_id)
+        return saved
 
     async def timezone_for(self, user_id: int, guild_id: int | None) -> zoneinfo.ZoneInfo:
         """The person's own timezone, else their server's, else UTC."""
@@ -147,6 +158,20 @@ class CouplesService:
     async def replace_thread(self, couple_id: int, old_thread_id: int | None, new_thread_id: int) -> bool:
         """Record a couple's new thread, only if the record still names `old_thread_id` (atomic)."""
         return await self._repo.replace_thread(couple_id, old_thread_id, new_thread_id)
+
+    # -- whether the couple's thread can be posted in -------------------------------------------
+
+    async def thread_unreachable(self, couple_id: int, problem: str) -> bool:
+        """Note that the couple's thread can't be posted in; True the first time in an outage."""
+        return await self._health.note_problem(couple_id, problem, self._now())
+
+    async def claim_thread_notice(self, couple_id: int) -> bool:
+        """True once per outage, for whoever then tells the couple what is wrong."""
+        return await self._health.claim_notice(couple_id)
+
+    async def thread_reachable(self, couple_id: int) -> bool:
+        """A post went through; True when this ended an outage."""
+        return await self._health.clear(couple_id)
 
     async def checkin_schedule(self, couple_id: int) -> CheckinScheduleInfo | None:
         return await self._repo.checkin_schedule(couple_id)

@@ -66,6 +66,10 @@ class PrivacyService:
     ) -> None:
         await self.repo.record_post(user_id, channel_id, message_id, kind, self.now())
 
+    async def forget_post(self, channel_id: int, message_id: int) -> None:
+        """The post was taken down (its words were erased while it was in flight)."""
+        await self.repo.forget_post(channel_id, message_id)
+
     async def export(self, user_id: int) -> ExportFiles:
         data = await self.repo.collect(user_id)
         document = {

@@ -36,6 +36,7 @@ from bot.repositories.progress import (
     Share,
     SummarySettings,
 )
+from bot.repositories.thread_health import ThreadHealthRepository
 from bot.services.checkins import CheckinService
 from bot.services.couples import CouplesService
 from bot.services.exercises import ExercisesService
@@ -534,7 +535,7 @@ def build_progress_service(
         cipher,
         content,
         clock,
-        CouplesService(CouplesRepository(database), people, clock),
+        CouplesService(CouplesRepository(database), people, clock, ThreadHealthRepository(database)),
         ExercisesService(ExercisesRepository(database), cipher, content, clock),
         CheckinService(
             CheckinRepository(database, cipher), content, clock, settings.missed_round_grace_minutes

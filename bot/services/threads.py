@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 import discord
 
-from bot.errors import UserFacingError
+from bot.errors import ThreadUnreachable, UserFacingError
 from bot.repositories.couples import Couple
 
 if TYPE_CHECKING:
@@ -25,6 +25,11 @@ WEEK_IN_MINUTES: Literal[10080] = 10080
 THREAD_PROBLEM = (
     "I couldn't open your private thread just now. Please check that Attune can create private "
     "threads and manage threads in the channel chosen in /setup, then try again."
+)
+SETUP_CHANNEL_GONE = (
+    "Your private thread can't be reached: the channel chosen in /setup is no longer there. "
+    "Someone with Manage Server can run /setup again with a channel, and then your thread is made "
+    "again. Everything you wrote is still kept."
 )
 
 
@@ -98,25 +103,20 @@ class CoupleThreads:
                 return None
             raise
         except discord.Forbidden:
-            raise UserFacingError(THREAD_PROBLEM) from None
+            raise ThreadUnreachable("forbidden", THREAD_PROBLEM) from None
         if not isinstance(fetched, discord.Thread):
             return None
         return fetched
 
     async def _create(self, couple: Couple) -> discord.Thread:
-        settings = await self._bot.services.couples.guild_settings(couple.guild_id)
-        if settings is None:
-            raise UserFacingError(
-                "Attune's setup channel on this server is missing. Someone with Manage Server can "
-                "run /setup again, and then your thread can be made."
-            )
+        couples = self._bot.services.couples
+        settings = await couples.guild_settings(couple.guild_id)
         guild = self._bot.get_guild(couple.guild_id)
-        parent = guild.get_channel(settings.channel_id) if guild is not None else None
+        parent = guild.get_channel(settings.channel_id) if guild is not None and settings else None
         if guild is None or not isinstance(parent, discord.TextChannel):
-            raise UserFacingError(
-                "The channel chosen in /setup is no longer there. Someone with Manage Server can run "
-                "/setup again, and then your thread can be made."
-            )
+            # Recorded once: the dispatcher stops trying every run and tells the couple what to do.
+            await couples.thread_unreachable(couple.id, "missing")
+            raise ThreadUnreachable("missing", SETUP_CHANNEL_GONE)
         first, second = couple.partner_ids
         name = thread_name(await self._display_name(guild, first), await self._display_name(guild, second))
         try:
@@ -128,7 +128,7 @@ class CoupleThreads:
                 reason="Attune: a couple's private thread",
             )
         except discord.Forbidden:
-            raise UserFacingError(THREAD_PROBLEM) from None
+            raise ThreadUnreachable("forbidden", THREAD_PROBLEM) from None
         old = couple.thread_id
         if not await self._bot.services.couples.replace_thread(couple.id, old, thread.id):
             # Someone (another process) got there first: keep theirs, drop ours.

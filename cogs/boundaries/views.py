@@ -165,7 +165,9 @@ class PostButton(
             boundary, claimed_at = await service.claim_share(self.boundary_id, user_id, self.previewed_at)
             embed = shared_boundary_embed(boundary, interaction.user.display_name)
             try:
-                thread = await post_to_couple_thread(bot, interaction.guild_id, user_id, embed)
+                thread = await post_to_couple_thread(
+                    bot, interaction.guild_id, user_id, embed, lambda: service.get(self.boundary_id, user_id)
+                )
             except BaseException:
                 await service.release_share(self.boundary_id, user_id, claimed_at)
                 raise

@@ -14,6 +14,8 @@ from bot.errors import UserFacingError
 from bot.repositories.checkins import Schedule
 from bot.timeparse import parse_zone, zone_choices
 from bot.ui import ATTUNE_COLOUR, cached_display_name
+from cogs.checkins.dispatch import round_link
+from cogs.checkins.trouble import trouble_notice
 from cogs.checkins.views import HistoryPageButton
 
 HISTORY_PAGE = 3
@@ -180,9 +182,24 @@ class CheckinCog(commands.Cog):
     @limit("checkin now")
     async def now(self, interaction: discord.Interaction[AttuneBot]) -> None:
         couple = await self._couple(interaction)
-        await self.service.start_now(couple_id=couple.id, user_id=None)
-        await interaction.response.send_message("A check-in is on its way to your thread.", ephemeral=True)
-        await self._dispatch_soon()
+        dispatcher = self.bot.checkin_dispatcher
+        assert dispatcher is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        # Reachable first (recreated if deleted): a check-in is promised only where it can arrive.
+        await self.bot.threads.ensure_thread(couple)
+        round_id = await self.service.start_now(couple_id=couple.id, user_id=None)
+        posted = await dispatcher.post_now(round_id)
+        if posted is not None and posted.status == "open" and posted.message_id is not None:
+            text = f"Your check-in is in your thread now: {round_link(couple.guild_id, posted)}"
+        else:
+            latest = await self.bot.services.couples.couple_by_id(couple.id) or couple
+            problem = latest.thread_problem
+            reason = (
+                trouble_notice(self.bot, latest, problem) if problem else "Discord didn't take it just now."
+            )
+            text = f"I couldn't post your check-in yet. {reason} I'll keep trying for a little while."
+        await interaction.followup.send(text, ephemeral=True)
+        self._wake()  # the DM nudges go out with the next dispatch
 
     @checkin.command(name="off", description="Stop scheduled check-ins (your history stays)")
     async def off(self, interaction: discord.Interaction[AttuneBot]) -> None:
@@ -261,9 +278,6 @@ class CheckinCog(commands.Cog):
     def _wake(self) -> None:
         if self.bot.checkin_dispatcher is not None:
             self.bot.checkin_dispatcher.wake()
-
-    async def _dispatch_soon(self) -> None:
-        self._wake()
 
     @commands.Cog.listener()
     async def on_app_command_completion(

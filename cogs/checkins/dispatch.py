@@ -6,27 +6,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.clock import from_unix, unix
-from bot.errors import UserFacingError
 from bot.pacing import Pacer
 from bot.ui import ATTUNE_COLOUR, cached_display_name
-from cogs.checkins.views import (
-    AnswerModal,
-    reveal_embeds,
-    round_embed,
-    round_view,
-    write_view,
-)
+from cogs.checkins.trouble import as_thread_trouble, trouble_notice
+from cogs.checkins.views import reveal_embeds, round_embed, round_view, write_view
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
-    from bot.repositories.checkins import Round
+    from bot.repositories.checkins import Answer, Round
+    from bot.repositories.couples import Couple
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +33,7 @@ SENDS_PER_SECOND = 40.0
 CONCURRENT_SENDS = 8
 DM_CLOSED = 50007
 POST_BATCH = 500
+REVEAL_TEXT = "You've both answered. Here's what you each wrote:"
 SHUTDOWN_GRACE_SECONDS = 10.0  # SIGTERM must end within 15 s in all
 
 
@@ -48,6 +45,9 @@ class CheckinDispatcher:
         self.pacer = Pacer(SENDS_PER_SECOND)
         self._tick_lock = asyncio.Lock()
         self._stopping = False
+        # Claims on a post name the process holding them: one poster per round here, and after a
+        # crash the next process takes the claim over (looking for the message before posting).
+        self.run_id = secrets.token_hex(8)
 
     def _name(self, guild_id: int, user_id: int) -> str:
         return cached_display_name(self.bot, guild_id, user_id)
@@ -121,8 +121,8 @@ class CheckinDispatcher:
         async with self._tick_lock:
             await self._record_and_post()
             await self._drain(self.repo.unnudged_rounds, self._nudge_round)
-            await self._gather(self._post_reveal, await self.repo.unposted_reveals(limit=1000))
             now = unix(self.bot.clock.now())
+            await self._gather(self._post_reveal, await self.repo.unposted_reveals(now, self.run_id, 1000))
             await self._gather(self._remind, await self.repo.claim_reminders(now, limit=1000))
             await self._gather(self._close, await self.repo.close_expired(now, limit=1000))
 
@@ -148,7 +148,8 @@ class CheckinDispatcher:
                 # Read before the query: a batch committed after this point is found next time round.
                 recording_done = recorder.done()
                 recorded.clear()
-                batch = await self.repo.pending_rounds(after, POST_BATCH)
+                now = unix(self.bot.clock.now())
+                batch = await self.repo.pending_rounds(after, POST_BATCH, now, self.run_id)
                 if batch:
                     after = batch[-1].id
                     await self._gather(self._post_round, batch)
@@ -191,34 +192,92 @@ class CheckinDispatcher:
         assert round_.couple_id is not None
         couple = await self.bot.services.couples.couple_by_id(round_.couple_id)
         if couple is None or couple.status != "active":
-            await self.repo.mark_undeliverable(round_.id, "paused")
+            await self.repo.mark_undeliverable(round_.id, couple.status if couple else "ended")
             return
-        attempts = await self.repo.count_attempt(round_.id)
-        if attempts == 0:
-            return  # someone else already moved it on
-        thread = await self.bot.threads.ensure_thread(couple)
-        message = await self._find_posted(thread, round_.id) if attempts > 1 else None
-        if message is None:
-            await self.pacer.wait()
-            prompt = self.service.prompt_text(round_.prompt_id)
-            names = [(self._name(couple.guild_id, uid), False) for uid in couple.partner_ids]
-            message = await thread.send(
-                content=" ".join(f"<@{uid}>" for uid in couple.partner_ids),
-                embed=round_embed(prompt, names),
-                view=round_view(round_.id),
-                allowed_mentions=discord.AllowedMentions(users=True),
-            )
-        schedule = await self.repo.schedule_for_couple(couple.id)
-        posted = self.bot.clock.now()
-        remind_at, closes_at = self.service.timers_for(schedule.reminder_minutes if schedule else 240, posted)
-        await self.repo.mark_posted(
-            round_.id,
-            channel_id=thread.id,
-            message_id=message.id,
-            posted_at=unix(posted),
-            remind_at=remind_at,
-            closes_at=closes_at,
+        if self.service.too_late_to_post(round_):
+            await self.repo.mark_undeliverable(round_.id, "late")
+            return
+        attempt = await self.repo.claim_post(
+            round_.id, self.run_id, self.service.retry_at(round_.post_attempts + 1)
         )
+        if attempt == 0:
+            return  # posted already, or being posted here right now
+        try:
+            async with self._claim_released_on_error(round_.id):
+                thread = await self.bot.threads.ensure_thread(couple)
+                message = await self._find_posted(thread, round_.id) if attempt > 1 else None
+                if message is None:
+                    await self.pacer.wait()
+                    prompt = self.service.prompt_text(round_.prompt_id)
+                    names = [(self._name(couple.guild_id, uid), False) for uid in couple.partner_ids]
+                    message = await thread.send(
+                        content=" ".join(f"<@{uid}>" for uid in couple.partner_ids),
+                        embed=round_embed(prompt, names),
+                        view=round_view(round_.id),
+                        allowed_mentions=discord.AllowedMentions(users=True),
+                    )
+                await self._thread_works(couple)
+                schedule = await self.repo.schedule_for_couple(couple.id)
+                posted = self.bot.clock.now()
+                reminder = schedule.reminder_minutes if schedule else 240
+                remind_at, closes_at = self.service.timers_for(reminder, posted)
+                await self.repo.mark_posted(
+                    round_.id,
+                    channel_id=thread.id,
+                    message_id=message.id,
+                    posted_at=unix(posted),
+                    remind_at=remind_at,
+                    closes_at=closes_at,
+                )
+        except Exception as error:
+            if not await self._thread_trouble(couple, error):
+                raise
+
+    @contextlib.asynccontextmanager
+    async def _claim_released_on_error(self, round_id: int) -> AsyncIterator[None]:
+        """Any failure after a claim releases it, so the round is tried again at its retry time;
+        a later try looks for the message first, so a post that did go out is never repeated."""
+        try:
+            yield
+        except Exception:
+            with contextlib.suppress(Exception):
+                await self.repo.release_claim(round_id, self.run_id)
+            raise
+
+    async def post_now(self, round_id: int) -> Round | None:
+        """Post one round at once (/checkin now), then return it as it stands afterwards."""
+        round_ = await self.repo.round(round_id)
+        if round_ is None:
+            return None
+        with contextlib.suppress(Exception):  # whatever failed was logged or noted; it is retried
+            await self._post_round(round_)
+        return await self.repo.round(round_id)
+
+    # -- when the thread can't be posted in ------------------------------------------------------
+
+    async def _thread_trouble(self, couple: Couple, error: Exception) -> bool:
+        """Handle an error that means the couple's thread can't be posted in: noted once, logged
+        once, the couple told once by DM (what is wrong, and what a moderator must do). False for
+        any other error, which the caller lets through."""
+        problem = as_thread_trouble(error)
+        if problem is None:
+            return False
+        couples = self.bot.services.couples
+        if await couples.thread_unreachable(couple.id, problem):
+            log.warning(
+                "Can't post in the thread of couple %s (%s); retrying with backoff, the couple is told once",
+                couple.id,
+                problem,
+            )
+        if await couples.claim_thread_notice(couple.id):
+            notice = trouble_notice(self.bot, couple, problem)
+            for user_id in couple.partner_ids:
+                await self._dm(user_id, content=notice)
+        return True
+
+    async def _thread_works(self, couple: Couple) -> None:
+        if couple.thread_problem is not None and await self.bot.services.couples.thread_reachable(couple.id):
+            log.info("Posting in the thread of couple %s works again", couple.id)
 
     async def _nudge_round(self, round_: Round) -> None:
         """The DM nudges of one posted round, at most once (claimed before sending)."""
@@ -233,14 +292,33 @@ class CheckinDispatcher:
     async def _find_posted(self, channel: discord.abc.Messageable, round_id: int) -> discord.Message | None:
         """After a crash between recording and posting: did the post reach Discord? Look first."""
         wanted = f"attune:checkin:answer:{round_id}"
+
+        def is_it(message: discord.Message) -> bool:
+            return any(
+                getattr(child, "custom_id", None) == wanted
+                for row in message.components
+                for child in getattr(row, "children", [])
+            )
+
+        return await self._find_own(channel, is_it)
+
+    async def _find_reveal(self, channel: discord.abc.Messageable, round_: Round) -> discord.Message | None:
+        """After a crash mid-reveal: the reveal is the reply to its round's message."""
+
+        def is_it(message: discord.Message) -> bool:
+            reference = message.reference
+            return reference is not None and reference.message_id == round_.message_id
+
+        return await self._find_own(channel, is_it)
+
+    async def _find_own(
+        self, channel: discord.abc.Messageable, is_it: Callable[[discord.Message], bool]
+    ) -> discord.Message | None:
         await self.pacer.wait()
         async for message in channel.history(limit=50):
-            if self.bot.user is not None and message.author.id != self.bot.user.id:
-                continue
-            for row in message.components:
-                for child in getattr(row, "children", []):
-                    if getattr(child, "custom_id", None) == wanted:
-                        return message
+            mine = self.bot.user is None or message.author.id == self.bot.user.id
+            if mine and is_it(message):
+                return message
         return None
 
     async def _post_personal(self, round_: Round) -> None:
@@ -248,7 +326,13 @@ class CheckinDispatcher:
         if not await self._may_dm(round_.user_id):
             await self.repo.mark_undeliverable(round_.id, "unreachable")
             return
-        if await self.repo.count_attempt(round_.id) == 0:
+        if self.service.too_late_to_post(round_):
+            await self.repo.mark_undeliverable(round_.id, "late")
+            return
+        attempt = await self.repo.claim_post(
+            round_.id, self.run_id, self.service.retry_at(round_.post_attempts + 1)
+        )
+        if attempt == 0:
             return
         prompt = self.service.prompt_text(round_.prompt_id)
         embed = discord.Embed(
@@ -257,7 +341,11 @@ class CheckinDispatcher:
             "It goes to your private journal.",
             colour=ATTUNE_COLOUR,
         )
-        message = await self._dm(round_.user_id, embed=embed, view=write_view(round_.id))
+        try:
+            message = await self._dm(round_.user_id, embed=embed, view=write_view(round_.id))
+        except Exception:
+            await self.repo.release_claim(round_.id, self.run_id)
+            raise
         if message is None:
             await self.repo.mark_undeliverable(round_.id, "unreachable")
             return
@@ -273,21 +361,85 @@ class CheckinDispatcher:
         )
 
     async def _post_reveal(self, round_: Round) -> None:
+        """Post the answers of a round both partners answered: claimed first, so exactly one
+        poster sends it; after a crash mid-post, the message is looked for before posting again."""
         assert round_.couple_id is not None
         couple = await self.bot.services.couples.couple_by_id(round_.couple_id)
-        if couple is None:
+        if couple is None or couple.status == "ended" or self.service.too_late_to_reveal(round_):
+            await self.repo.drop_reveal(round_.id)  # the answers stay in /checkin history
             return
-        thread = await self.bot.threads.ensure_thread(couple)
-        answers = await self.service.answers(round_.id)
-        prompt = self.service.prompt_text(round_.prompt_id)
-        rendered = [(self._name(couple.guild_id, a.user_id), a.mood, a.body) for a in answers]
-        await self.pacer.wait()
-        message = await thread.send(
-            content="You've both answered. Here's what you each wrote:",
-            embeds=reveal_embeds(prompt, rendered),
+        attempt = await self.repo.claim_reveal_post(
+            round_.id, self.run_id, self.service.retry_at(round_.reveal_attempts + 1)
         )
-        await self.repo.mark_reveal_posted(round_.id, message.id)
-        await self._refresh_round_message(round_, status="revealed")
+        if attempt == 0:
+            return
+        try:
+            async with self._claim_released_on_error(round_.id):
+                thread = await self.bot.threads.ensure_thread(couple)
+                message = await self._find_reveal(thread, round_) if attempt > 1 else None
+                shown: list[Answer] | None = None  # a message found, not posted now, is redrawn below
+                if message is None:
+                    await self.pacer.wait()
+                    # Read at the last moment: an answer erased while this waited is not posted.
+                    shown = await self.service.answers(round_.id)
+                    if not shown:
+                        await self.repo.drop_reveal(round_.id)
+                        return
+                    message = await thread.send(
+                        content=REVEAL_TEXT,
+                        embeds=self._reveal_embeds(couple, round_, shown),
+                        reference=self._round_reference(round_),
+                        allowed_mentions=discord.AllowedMentions.none(),
+                    )
+                await self._thread_works(couple)
+                await self.repo.mark_reveal_posted(round_.id, message.id)
+        except Exception as error:
+            if not await self._thread_trouble(couple, error):
+                raise
+            return
+        await self._redraw_if_erased(couple, round_, message, shown)
+        await self.refresh_round_message(round_, status="revealed")
+
+    async def reveal(self, round_: Round) -> None:
+        """Post a reveal now (the second answer just came in); errors are logged, not raised:
+        the reveal stays due and the dispatcher tries again."""
+        try:
+            await self._post_reveal(round_)
+        except Exception:
+            log.exception("Check-in round %s: the reveal failed; will retry", round_.id)
+
+    def _reveal_embeds(self, couple: Couple, round_: Round, answers: list[Answer]) -> list[discord.Embed]:
+        rendered = [(self._name(couple.guild_id, a.user_id), a.mood, a.body) for a in answers]
+        return reveal_embeds(self.service.prompt_text(round_.prompt_id), rendered)
+
+    @staticmethod
+    def _round_reference(round_: Round) -> discord.MessageReference:
+        # A reply to the round it reveals: readers see which check-in it answers, and a crash
+        # between posting and recording is recovered by finding this reply.
+        assert round_.channel_id is not None and round_.message_id is not None  # revealed rounds were posted
+        return discord.MessageReference(
+            message_id=round_.message_id, channel_id=round_.channel_id, fail_if_not_exists=False
+        )
+
+    async def _redraw_if_erased(
+        self, couple: Couple, round_: Round, message: discord.Message, shown: list[Answer] | None
+    ) -> None:
+        """An erasure may have committed while the reveal was in flight (a 429 wait, say): it could
+        not take down a post it did not know of yet. Now that the post is recorded, compare it with
+        the answers still kept, and redraw it without what was erased (or take it down)."""
+        kept = await self.service.answers(round_.id)
+        if shown is not None and [(a.user_id, a.body) for a in kept] == [(a.user_id, a.body) for a in shown]:
+            return
+        try:
+            await self.pacer.wait()
+            if not kept:
+                await message.delete()
+            else:
+                await message.edit(content=REVEAL_TEXT, embeds=self._reveal_embeds(couple, round_, kept))
+        except discord.NotFound:
+            pass  # already gone is what was wanted
+        except discord.HTTPException:
+            log.warning("Could not redraw the reveal of round %s after an erasure", round_.id)
 
     async def _remind(self, round_: Round) -> None:
         if round_.couple_id is None or round_.message_id is None:
@@ -306,9 +458,9 @@ class CheckinDispatcher:
 
     async def _close(self, round_: Round) -> None:
         if round_.kind == "couple":
-            await self._refresh_round_message(round_, status="closed")
+            await self.refresh_round_message(round_, status="closed")
 
-    async def _refresh_round_message(self, round_: Round, status: str) -> None:
+    async def refresh_round_message(self, round_: Round, status: str) -> None:
         if round_.couple_id is None or round_.channel_id is None or round_.message_id is None:
             return
         couple = await self.bot.services.couples.couple_by_id(round_.couple_id)
@@ -327,53 +479,6 @@ class CheckinDispatcher:
             await message.edit(embed=embed, view=view)
         except discord.HTTPException:
             log.info("Could not update the message of check-in round %s", round_.id)
-
-    # -- answering -----------------------------------------------------------------------------
-
-    async def open_answer(self, interaction: discord.Interaction[AttuneBot], round_id: int) -> None:
-        # One query: the round, whether the presser is one of its partners (NotFound if not), and
-        # their earlier answer to prefill.
-        round_, earlier = await self.service.round_for_partner(round_id, interaction.user.id)
-        if round_.status != "open":
-            raise UserFacingError(
-                "This check-in has closed. You can still write privately with /journal write."
-            )
-        await interaction.response.send_modal(
-            AnswerModal(self.bot, round_, self.service.prompt_text(round_.prompt_id), earlier)
-        )
-
-    async def submit_answer(
-        self, interaction: discord.Interaction[AttuneBot], round_: Round, mood: int, body: str
-    ) -> None:
-        # Saved (committed) before the modal is acknowledged: an acknowledged answer is never lost.
-        result = await self.service.answer(round_, interaction.user.id, mood, body)
-        if result.ready_to_reveal:
-            note = "Saved. You've both answered, so your answers are now in the thread."
-        elif result.edited:
-            note = "Updated. Your partner will see it once they've answered too."
-        else:
-            note = "Saved, privately. Your partner will see it once they've answered too."
-        await interaction.response.send_message(note, ephemeral=True)
-        fresh = await self.repo.round(round_.id)
-        if fresh is not None:
-            await self._refresh_round_message(fresh, status="open" if fresh.status == "open" else "revealed")
-        if result.ready_to_reveal and fresh is not None:
-            await self._post_reveal(fresh)
-
-    async def submit_personal(
-        self, interaction: discord.Interaction[AttuneBot], round_: Round, mood: int, body: str
-    ) -> None:
-        journal = self.bot.services.journal
-        # The words are committed (in the journal) before the acknowledgement; marking the round
-        # answered is bookkeeping the person does not wait for.
-        entry = await journal.save_checkin_answer(
-            user_id=interaction.user.id, body=body, mood=mood, prompt_id=round_.prompt_id, round_id=round_.id
-        )
-        await interaction.response.send_message(
-            f"Saved to your private journal (entry {entry.id}). Thank you for checking in with yourself.",
-            ephemeral=True,
-        )
-        await self.repo.mark_personal_answered(round_.id, interaction.user.id)
 
     # -- DMs -----------------------------------------------------------------------------------
 

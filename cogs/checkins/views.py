@@ -9,108 +9,12 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import NotFound
-from bot.modals import PersistentModal, Values, choice_values, text_value
 from bot.tree import friendly_errors
 from bot.ui import ATTUNE_COLOUR
+from cogs.checkins.answering import open_answer, open_personal
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
-    from bot.repositories.checkins import Answer, Round
-
-MOODS = (
-    ("1", "1 · really hard"),
-    ("2", "2 · low"),
-    ("3", "3 · okay"),
-    ("4", "4 · good"),
-    ("5", "5 · really good"),
-)
-
-
-def mood_select(default: int | None = None) -> discord.ui.Select[Any]:
-    return discord.ui.Select(
-        custom_id="mood",
-        options=[
-            discord.SelectOption(
-                label=label, value=value, default=default is not None and int(value) == default
-            )
-            for value, label in MOODS
-        ],
-        min_values=1,
-        max_values=1,
-    )
-
-
-class AnswerModal(PersistentModal):
-    """Answered through bot.modals (`submitted`), so an answer typed across a restart is kept."""
-
-    submit_pattern = r"attune:checkin:modal:(?P<round_id>[0-9]{1,20})"
-
-    def __init__(self, bot: AttuneBot, round_: Round, prompt: str, earlier: Answer | None) -> None:
-        super().__init__(title="Your check-in", custom_id=f"attune:checkin:modal:{round_.id}")
-        self.bot = bot
-        self.round = round_
-        self.add_item(
-            discord.ui.TextDisplay(f"**{prompt}**\nYour partner sees this only once you've both answered.")
-        )
-        self.mood = mood_select(earlier.mood if earlier else None)
-        self.add_item(discord.ui.Label(text="How are you feeling?", component=self.mood))
-        self.body: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            custom_id="answer",
-            style=discord.TextStyle.paragraph,
-            max_length=2000,
-            default=earlier.body if earlier else None,
-            placeholder="Whatever is true for you right now.",
-        )
-        self.add_item(discord.ui.Label(text="Your answer", component=self.body))
-
-    @classmethod
-    async def submitted(
-        cls, interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values
-    ) -> None:
-        bot = interaction.client
-        assert bot.checkin_dispatcher is not None
-        # One query: the round and whether the submitter is one of its partners (NotFound if not).
-        round_, _ = await bot.services.checkins.round_for_partner(int(match["round_id"]), interaction.user.id)
-        await bot.checkin_dispatcher.submit_answer(
-            interaction, round_, _mood_of(values), text_value(values, "answer")
-        )
-
-
-class PersonalModal(PersistentModal):
-    """Answered through bot.modals (`submitted`), so an answer typed across a restart is kept."""
-
-    submit_pattern = r"attune:checkin:personal-modal:(?P<round_id>[0-9]{1,20})"
-
-    def __init__(self, bot: AttuneBot, round_: Round, prompt: str) -> None:
-        super().__init__(title="Your check-in", custom_id=f"attune:checkin:personal-modal:{round_.id}")
-        self.bot = bot
-        self.round = round_
-        self.add_item(discord.ui.TextDisplay(f"**{prompt}**\nThis goes to your private journal only."))
-        self.mood = mood_select()
-        self.add_item(discord.ui.Label(text="How are you feeling?", component=self.mood))
-        self.body: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            custom_id="answer", style=discord.TextStyle.paragraph, max_length=4000
-        )
-        self.add_item(discord.ui.Label(text="Your answer", component=self.body))
-
-    @classmethod
-    async def submitted(
-        cls, interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values
-    ) -> None:
-        bot = interaction.client
-        assert bot.checkin_dispatcher is not None
-        round_ = await bot.services.checkins.repo.round(int(match["round_id"]))
-        if round_ is None or round_.user_id != interaction.user.id:
-            raise NotFound("That check-in isn't one of yours, so I can't open it.")
-        await bot.checkin_dispatcher.submit_personal(
-            interaction, round_, _mood_of(values), text_value(values, "answer")
-        )
-
-
-def _mood_of(values: Values) -> int:
-    """The picked mood, or 0 (which the service refuses kindly) when the value is not 1 to 5."""
-    picked = choice_values(values, "mood")
-    return int(picked[0]) if picked and picked[0] in {"1", "2", "3", "4", "5"} else 0
 
 
 class AnswerButton(
@@ -136,7 +40,7 @@ class AnswerButton(
         async with friendly_errors(interaction):
             dispatcher = interaction.client.checkin_dispatcher
             assert dispatcher is not None
-            await dispatcher.open_answer(interaction, self.round_id)
+            await open_answer(dispatcher, interaction, self.round_id)
 
 
 class WriteButton(
@@ -158,12 +62,7 @@ class WriteButton(
 
     async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
         async with friendly_errors(interaction):
-            bot = interaction.client
-            round_ = await bot.services.checkins.repo.round(self.round_id)
-            if round_ is None or round_.user_id != interaction.user.id:
-                raise NotFound("That check-in isn't one of yours, so I can't open it.")
-            prompt = bot.services.checkins.prompt_text(round_.prompt_id)
-            await interaction.response.send_modal(PersonalModal(bot, round_, prompt))
+            await open_personal(interaction.client, interaction, self.round_id)
 
 
 class HistoryPageButton(

@@ -199,9 +199,11 @@ class PairCog(commands.Cog):
             f"You're paired with <@{couple.partner_of(interaction.user.id)}>, "
             f"since <t:{couple.created_at}:D> (<t:{couple.created_at}:R>)."
         ]
-        thread_id = await self._thread_id(couple)
+        thread_id, problem = await self._thread(couple)
         if thread_id is not None:
             lines.append(f"Your private thread: <#{thread_id}>")
+        elif problem is not None:
+            lines.append(problem)
         if couple.status == "paused":
             lines.append(
                 "Your pairing is paused because one of you isn't in this server right now. "
@@ -222,13 +224,16 @@ class PairCog(commands.Cog):
             "\n".join(lines), ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )
 
-    async def _thread_id(self, couple: Couple) -> int | None:
+    async def _thread(self, couple: Couple) -> tuple[int | None, str | None]:
+        """The thread to link, or what is wrong with it: a dead thread is never linked."""
         if couple.status != "active":
-            return couple.thread_id
+            return couple.thread_id, None
         try:
-            return (await self.bot.threads.ensure_thread(couple)).id
-        except (UserFacingError, discord.HTTPException):
-            return couple.thread_id
+            return (await self.bot.threads.ensure_thread(couple)).id, None
+        except UserFacingError as problem:
+            return None, problem.message
+        except discord.HTTPException:
+            return None, "I couldn't reach your private thread just now; please try again in a moment."
 
     # -- /pair leave ---------------------------------------------------------------------------
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
+
 import discord
 
 from bot.client import AttuneBot
-from bot.errors import UserFacingError
+from bot.errors import NotFound, UserFacingError
+
+log = logging.getLogger(__name__)
 
 NOT_IN_SERVER = "Sharing happens in the server where you and your partner are paired. Please try it there."
+ERASED_MEANWHILE = (
+    "What you were sharing was erased while it was being posted, so I took the post down again. "
+    "Nothing of it stays in your thread."
+)
 NOT_PAIRED = (
     "You're not paired with anyone here right now, so there's no thread to share to. "
     "When you're ready, /pair invite asks your partner to join you."
@@ -29,9 +38,16 @@ async def has_active_couple(bot: AttuneBot, guild_id: int | None, user_id: int) 
 
 
 async def post_to_couple_thread(
-    bot: AttuneBot, guild_id: int | None, user_id: int, embed: discord.Embed
+    bot: AttuneBot,
+    guild_id: int | None,
+    user_id: int,
+    embed: discord.Embed,
+    still_kept: Callable[[], Awaitable[object]],
 ) -> discord.Thread:
-    """Post to the couple's live thread (recreated or unarchived as needed); returns the thread."""
+    """Post to the couple's live thread (recreated or unarchived as needed); returns the thread.
+
+    `still_kept` raises NotFound when the shared words no longer exist: checked after the post is
+    recorded, so an erasure that ran while the post was in flight cannot leave it behind."""
     if guild_id is None:
         raise UserFacingError(NOT_IN_SERVER)
     couple = await bot.services.couples.active_couple_for(guild_id, user_id)
@@ -41,4 +57,21 @@ async def post_to_couple_thread(
     message = await thread.send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
     # Recorded so /privacy delete can take the post down with everything else of theirs.
     await bot.services.privacy.record_post(user_id, thread.id, message.id)
+    try:
+        await still_kept()
+    except NotFound:
+        await take_down(bot, message)
+        raise UserFacingError(ERASED_MEANWHILE) from None
     return thread
+
+
+async def take_down(bot: AttuneBot, message: discord.Message | discord.PartialMessage) -> None:
+    """Delete a post whose words were erased meanwhile, and forget it."""
+    try:
+        await message.delete()
+    except discord.NotFound:
+        pass
+    except discord.HTTPException as exc:
+        log.warning("Could not take down a post whose words were erased (HTTP %s)", exc.status)
+        return
+    await bot.services.privacy.forget_post(message.channel.id, message.id)

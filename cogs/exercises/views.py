@@ -299,7 +299,9 @@ class SharePost(
             exercise = service.exercise(run.exercise_id)
             embed = shared_reflection_embed(interaction.user.display_name, exercise, self.step, text)
             try:
-                thread = await post_to_couple_thread(bot, interaction.guild_id, user_id, embed)
+                thread = await post_to_couple_thread(
+                    bot, interaction.guild_id, user_id, embed, lambda: service.run(run.id, user_id)
+                )
             except BaseException:
                 await service.release_share(run.id, user_id, self.step)
                 raise

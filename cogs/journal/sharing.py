@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.errors import UserFacingError
+from bot.errors import NotFound, UserFacingError
 from bot.repositories.journal import Entry
+from cogs.exercises.share import ERASED_MEANWHILE, take_down
 from cogs.journal.render import shared_embed, shared_intro
 
 if TYPE_CHECKING:
@@ -63,7 +64,12 @@ async def post_entry(
     except Exception:
         await journal.abandon_share(author.id, entry_id)  # private again; Post can be tried again
         raise
-    return await journal.finish_share(author.id, entry_id, thread.id, message.id), thread
+    try:
+        return await journal.finish_share(author.id, entry_id, thread.id, message.id), thread
+    except NotFound:
+        # Erased while the post was in flight: the erasure could not know of it, so take it down.
+        await take_down(bot, message)
+        raise UserFacingError(ERASED_MEANWHILE) from None
 
 
 async def remove_post(bot: AttuneBot, entry: Entry) -> None:

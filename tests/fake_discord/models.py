@@ -104,6 +104,28 @@ class FakeMember:
             value |= role.permissions
         return ALL_PERMISSIONS if value & 0x8 else value
 
+    def permissions_in(self, channel: FakeChannel) -> int:
+        """Discord's algorithm: server permissions, then the channel's overwrites (a thread uses its
+        parent's): @everyone, then the member's roles together, then the member; deny before allow."""
+        value = self.permissions
+        if value & 0x8:
+            return ALL_PERMISSIONS
+        source = channel.parent if channel.is_thread and channel.parent is not None else channel
+        overwrites = source.overwrites
+        if self.guild.everyone.id in overwrites:
+            _, allow, deny = overwrites[self.guild.everyone.id]
+            value = (value & ~deny) | allow
+        role_allow = role_deny = 0
+        for role in self.roles:
+            if role.id in overwrites:
+                _, allow, deny = overwrites[role.id]
+                role_allow, role_deny = role_allow | allow, role_deny | deny
+        value = (value & ~role_deny) | role_allow
+        if self.user.id in overwrites:
+            _, allow, deny = overwrites[self.user.id]
+            value = (value & ~deny) | allow
+        return value
+
     def to_json(self, *, with_user: bool = True, with_permissions: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
             "nick": self.nick,
@@ -146,6 +168,8 @@ class FakeChannel:
     member_ids: set[int] = field(default_factory=set)
     member_joined: dict[int, str] = field(default_factory=dict)
     messages: list[FakeMessage] = field(default_factory=list)
+    # Discord's permission overwrites: target id -> (type 0 role / 1 member, allow, deny).
+    overwrites: dict[int, tuple[int, int, int]] = field(default_factory=dict)
 
     @property
     def is_thread(self) -> bool:
@@ -195,7 +219,10 @@ class FakeChannel:
         else:
             data.update(
                 position=self.position,
-                permission_overwrites=[],
+                permission_overwrites=[
+                    {"id": str(target), "type": kind, "allow": str(allow), "deny": str(deny)}
+                    for target, (kind, allow, deny) in self.overwrites.items()
+                ],
                 topic=None,
                 nsfw=False,
                 parent_id=None,

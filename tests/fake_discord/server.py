@@ -85,6 +85,22 @@ class Fault:
     message: str
 
 
+@dataclass
+class Hold:
+    """One request held in flight (see FakeDiscord.hold)."""
+
+    method: str
+    path: re.Pattern[str]
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def reached(self, timeout: float = 5.0) -> None:
+        await asyncio.wait_for(self.arrived.wait(), timeout)
+
+    def release(self) -> None:
+        self.released.set()
+
+
 Handler = Callable[["Call"], Awaitable[Any]]
 
 
@@ -134,6 +150,8 @@ class FakeDiscord(DriverMixin):
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._rate: _RateLimiter | None = None
         self._tasks: set[asyncio.Future[Any]] = set()  # strong refs to fire-and-forget dispatches
+        self.handling = 0  # HTTP requests being answered right now
+        self._holds: list[Hold] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.gateway = Gateway(
@@ -252,6 +270,19 @@ class FakeDiscord(DriverMixin):
                 self.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": role.to_json()})
             )
 
+    def set_overwrite(
+        self, channel: FakeChannel, target: FakeUser | FakeRole, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        """A moderator edits a channel's permission overwrite for a member or a role (dispatches
+        CHANNEL_UPDATE); allow=deny=0 removes it. Threads follow their parent's overwrites."""
+        kind = 1 if isinstance(target, FakeUser) else 0
+        if allow or deny:
+            channel.overwrites[target.id] = (kind, allow, deny)
+        else:
+            channel.overwrites.pop(target.id, None)
+        if self.gateway.current is not None:
+            self._spawn(self.dispatch("CHANNEL_UPDATE", channel.to_json()))
+
     def add_user(self, name: str) -> FakeUser:
         user = FakeUser(name)
         self.users[user.id] = user
@@ -341,6 +372,14 @@ class FakeDiscord(DriverMixin):
             )
         )
 
+    def hold(self, method: str, path_regex: str) -> Hold:
+        """Hold the next request matching (method, regex searched in the path) in flight, as a slow
+        network or a rate-limit wait would, until ``release()``: the deterministic way to act while
+        a post is on its way. ``await hold.reached()`` waits until such a request arrived."""
+        held = Hold(method.upper(), re.compile(path_regex))
+        self._holds.append(held)
+        return held
+
     def rate_limits(
         self, enabled: bool = True, *, global_per_sec: int = 50, per_channel: tuple[int, float] = (5, 5.0)
     ) -> None:
@@ -384,6 +423,18 @@ class FakeDiscord(DriverMixin):
         result: FakeMessage = await self.wait_for(find, timeout)
         return result
 
+    def busy(self, received_seq: int | None) -> str | None:
+        """What the fake is still doing, or None: requests being answered, dispatches being sent,
+        or events sent that the bot (which has read up to `received_seq`) has not read yet."""
+        if self.handling:
+            return f"{self.handling} HTTP request(s) being answered"
+        if self._tasks:
+            return f"{len(self._tasks)} dispatch(es) being sent"
+        session = self.gateway.current
+        if session is not None and session.seq > (received_seq or 0):
+            return f"gateway events up to {session.seq} sent, the bot has read {received_seq}"
+        return None
+
     # ------------------------------------------------------------------ HTTP plumbing
     def _route(self, method: str, template: str, handler: Handler) -> None:
         pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
@@ -396,7 +447,11 @@ class FakeDiscord(DriverMixin):
         body, files = await _read_body(request)
         rec = RecordedRequest(method, path, query, body, files)
         self.requests.append(rec)
-        response = await self._respond(request, rec)
+        self.handling += 1
+        try:
+            response = await self._respond(request, rec)
+        finally:
+            self.handling -= 1
         rec.status = response.status
         return response
 
@@ -412,6 +467,11 @@ class FakeDiscord(DriverMixin):
                 return _error(DiscordError(405, 0, "405: Method Not Allowed"))
             if errors:
                 return _error(DiscordError(400, 50035, "Invalid Form Body", {"_errors": errors}))
+        for held in self._holds:
+            if not held.arrived.is_set() and held.method in (method, "*") and held.path.search(path):
+                held.arrived.set()
+                await held.released.wait()
+                break
         is_webhook = path.startswith(("/webhooks/", "/interactions/"))
         if not is_webhook and request.headers.get("Authorization") != f"Bot {self.token}":
             return _error(DiscordError(401, 0, "401: Unauthorized"))
@@ -689,6 +749,19 @@ class FakeDiscord(DriverMixin):
         )
         if channel is not None and channel.guild is not None:
             msg["guild_id"] = str(channel.guild.id)
+        reference = body.get("message_reference")
+        if isinstance(reference, dict) and reference.get("message_id") and channel is not None:
+            replied = self.messages.get(int(reference["message_id"]))
+            if replied is None and reference.get("fail_if_not_exists", True):
+                raise DiscordError(400, 50035, "Invalid Form Body", {"message_reference": "Unknown message"})
+            msg["type"] = 19  # REPLY
+            msg["message_reference"] = {
+                "type": 0,
+                "message_id": str(reference["message_id"]),
+                "channel_id": str(reference.get("channel_id") or channel.id),
+                **({"guild_id": str(channel.guild.id)} if channel.guild is not None else {}),
+            }
+            msg["referenced_message"] = dict(replied[1]) if replied is not None else None
         if webhook:
             msg["webhook_id"] = str(self.application_id)
             msg["application_id"] = str(self.application_id)
@@ -731,8 +804,19 @@ class FakeDiscord(DriverMixin):
             channel.messages.remove(msg)
         msg["deleted"] = True
 
+    def _bot_permissions_in(self, channel: FakeChannel) -> int:
+        assert channel.guild is not None
+        return channel.guild.members[self.bot_user.id].permissions_in(channel)
+
     async def _post_message(self, call: Call) -> Any:
         channel = self._channel(call)
+        if channel.guild is not None:
+            send = SEND_MESSAGES_IN_THREADS if channel.is_thread else SEND_MESSAGES
+            granted = self._bot_permissions_in(channel)
+            if not granted & VIEW_CHANNEL:
+                raise DiscordError(403, 50001, "Missing Access")
+            if not granted & send:
+                raise DiscordError(403, 50013, "Missing Permissions")
         if channel.type == DM and channel.recipient is not None and channel.recipient.dms_closed:
             self._failed[channel.recipient.id] += 1
             raise DiscordError(403, 50007, "Cannot send messages to this user")
@@ -782,7 +866,11 @@ class FakeDiscord(DriverMixin):
         return channel.to_json()
 
     async def _delete_channel(self, call: Call) -> Any:
-        channel = self._channel(call)
+        return await self.delete_channel(self._channel(call))
+
+    async def delete_channel(self, channel: FakeChannel) -> dict[str, Any]:
+        """Delete a channel (as a moderator would, or through the API). Deleting a channel deletes
+        its threads with it, as Discord does."""
         channel.deleted = True
         data = channel.to_json()
         if channel.is_thread:
@@ -790,6 +878,8 @@ class FakeDiscord(DriverMixin):
                 "THREAD_DELETE", {k: data[k] for k in ("id", "guild_id", "parent_id", "type")}
             )
         else:
+            for thread in [c for c in self.channels.values() if c.parent is channel]:
+                thread.deleted = True
             await self.dispatch("CHANNEL_DELETE", data)
         return data
 
@@ -904,6 +994,9 @@ class FakeDiscord(DriverMixin):
 
 
 # ---------------------------------------------------------------------- helpers
+VIEW_CHANNEL, SEND_MESSAGES, SEND_MESSAGES_IN_THREADS = 1 << 10, 1 << 11, 1 << 38
+
+
 async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, str, bytes]]]:
     files: list[tuple[str, str, bytes]] = []
     if not request.can_read_body:

@@ -31,10 +31,15 @@ def make_settings(fake: Any, data_dir: Path, **overrides: object) -> Settings:
 class BotHarness:
     """One bot process's life, in-process: start, restart, stop, with a clock tests control."""
 
-    def __init__(self, fake: Any, settings: Settings, clock: FakeClock) -> None:
+    def __init__(
+        self, fake: Any, settings: Settings, clock: FakeClock, *, scheduled_jobs: bool = False
+    ) -> None:
         self.fake = fake
         self.settings = settings
         self.clock = clock
+        # Tests drive the dispatchers' ticks themselves; APScheduler's own runs would race them.
+        # A test about the scheduling itself sets this before start.
+        self.scheduled_jobs = scheduled_jobs
         self.bot: AttuneBot | None = None
         self.starts = 0
         self._task: asyncio.Task[None] | None = None
@@ -60,7 +65,30 @@ class BotHarness:
             await asyncio.sleep(0.01)
         self.bot = built[0]
         self.starts += 1
+        if not self.scheduled_jobs:
+            self.bot.scheduler.remove_all_jobs()
+            await self.settle()
         return self.bot
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until nothing is in flight: no handler, post or job running in the bot, no request
+        or event in transit in the fake. Checked several times in a row, so work that is about to
+        start (a timer due now, an event just written to the socket) is seen too."""
+        bot = self.running
+        deadline = asyncio.get_running_loop().time() + timeout
+        quiet = 0
+        while quiet < 3:
+            ws = bot.ws
+            busy = self.fake.busy(ws.sequence if ws is not None else None) or (
+                f"bot tasks: {bot.inflight.describe()}" if bot.inflight.busy else None
+            )
+            quiet = 0 if busy else quiet + 1
+            if busy and asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"the bot did not settle within {timeout}s: {busy}")
+            if bot.inflight.busy:
+                await bot.inflight.wait_idle(max(0.0, deadline - asyncio.get_running_loop().time()))
+            else:
+                await asyncio.sleep(0.005)
 
     async def stop(self) -> None:
         if self.bot is not None and not self.bot.is_closed():
