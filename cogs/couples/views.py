@@ -12,6 +12,7 @@ import discord
 from bot.errors import UserFacingError
 from bot.services.couples import InvitationClosed
 from bot.tree import friendly_errors
+from cogs.couples.membership import look_up
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+LOOKUP_TIMEOUT = 1.5  # seconds to ask Discord whether both are in the server, within the 3 s to answer
 
 
 def invitation_view(invitation_id: int) -> discord.ui.View:
@@ -89,12 +91,22 @@ class AcceptButton(
             couples = bot.services.couples
             invitation = await couples.invitation_for_invitee(self.invitation_id, interaction.user.id)
             guild = bot.get_guild(invitation.guild_id)
-            if guild is None or guild.get_member(invitation.inviter_id) is None:
+            if guild is None:
+                raise UserFacingError(
+                    "Attune can't reach the server of this invitation right now, so it can't be "
+                    "accepted yet. Nothing was changed; please try again in a little while."
+                )
+            # The member cache holds only who Discord has mentioned since start: ask for the rest,
+            # briefly (the answer is due within 3 seconds). Unanswered counts as "still there".
+            people = (invitation.inviter_id, invitation.invitee_id)
+            presence = await look_up(guild, people, trust_cache=True, per_request=LOOKUP_TIMEOUT)
+            gone = presence.checked - presence.present
+            if invitation.inviter_id in gone:
                 raise UserFacingError(
                     "The person who invited you isn't in that server any more, so this invitation "
                     "can't be accepted. Nothing was changed."
                 )
-            if guild.get_member(invitation.invitee_id) is None:
+            if invitation.invitee_id in gone:
                 raise UserFacingError("You'd need to be a member of that server to accept this invitation.")
             try:
                 invitation, couple = await couples.accept(self.invitation_id, interaction.user.id)
