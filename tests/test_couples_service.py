@@ -10,7 +10,7 @@ from bot.db import Database
 from bot.errors import NotFound, UserFacingError
 from bot.repositories.couples import AlreadyPaired, CouplesRepository
 from bot.repositories.people import PeopleRepository
-from bot.services.couples import Candidate, CouplesService, InvitationClosed
+from bot.services.couples import Accepted, Candidate, CouplesService, InvitationClosed
 from bot.services.threads import thread_name
 from tests.support.clock import FakeClock
 
@@ -67,8 +67,9 @@ async def test_accept_records_the_couple_and_both_members_at_once(service: Coupl
         await service.accept(created.invitation.id, CAROL)  # not addressed to Carol
     with pytest.raises(NotFound):
         await service.accept(999, BOB)  # does not exist: looks the same
-    invitation, couple = await service.accept(created.invitation.id, BOB)
-    assert invitation.status == "accepted"
+    accepted = await service.accept(created.invitation.id, BOB)
+    invitation, couple = accepted.invitation, accepted.couple
+    assert invitation.status == "accepted" and accepted.closed == []
     assert couple.status == "active" and couple.thread_id is None
     assert set(couple.partner_ids) == {ALICE, BOB}
     assert couple.partner_of(ALICE) == BOB and couple.partner_of(BOB) == ALICE
@@ -89,7 +90,7 @@ async def test_conflicting_couples_are_refused_by_the_database_and_nothing_chang
         service.accept(also_to_bob.invitation.id, BOB),
         return_exceptions=True,
     )
-    assert sum(1 for r in results if isinstance(r, tuple)) == 1
+    assert sum(1 for r in results if isinstance(r, Accepted)) == 1
     refused = [r for r in results if isinstance(r, BaseException)]
     assert len(refused) == 1 and isinstance(refused[0], UserFacingError)
     assert await counts(database) == {
@@ -158,7 +159,9 @@ async def test_refusals(service: CouplesService, database: Database) -> None:
 
 async def test_leave_pause_and_resume(service: CouplesService, database: Database) -> None:
     await configured(service)
-    _, couple = await service.accept((await service.invite(GUILD, ALICE, member(BOB))).invitation.id, BOB)
+    couple = (
+        await service.accept((await service.invite(GUILD, ALICE, member(BOB))).invitation.id, BOB)
+    ).couple
     assert await service.replace_thread(couple.id, None, 777)
     assert not await service.replace_thread(couple.id, None, 888)  # someone else already recorded one
     assert (await service.couple_by_thread(777)) is not None
@@ -186,7 +189,9 @@ async def test_checkin_schedule_is_read_when_there_is_one(
     service: CouplesService, database: Database
 ) -> None:
     await configured(service)
-    _, couple = await service.accept((await service.invite(GUILD, ALICE, member(BOB))).invitation.id, BOB)
+    couple = (
+        await service.accept((await service.invite(GUILD, ALICE, member(BOB))).invitation.id, BOB)
+    ).couple
     assert await service.checkin_schedule(couple.id) is None
     await database.execute(
         "INSERT INTO checkin_schedules (kind, couple_id, local_time, weekdays, timezone, paused_until, "
@@ -195,6 +200,22 @@ async def test_checkin_schedule_is_read_when_there_is_one(
     )
     schedule = await service.checkin_schedule(couple.id)
     assert schedule is not None and (schedule.local_time, schedule.weekdays) == ("07:30", 96)
+
+
+async def test_accepting_returns_every_invitation_it_closed(service: CouplesService) -> None:
+    await configured(service)
+    accepted_one = await service.invite(GUILD, ALICE, member(BOB))
+    bob_sent = await service.invite(GUILD, BOB, member(CAROL))  # from the invitee
+    to_alice = await service.invite(GUILD, DAVE, member(ALICE))  # to the inviter
+    elsewhere = await service.invite(GUILD, CAROL, member(DAVE))  # neither of them: stays open
+    accepted = await service.accept(accepted_one.invitation.id, BOB)
+    assert [(i.id, i.status) for i in accepted.closed] == [
+        (bob_sent.invitation.id, "cancelled"),
+        (to_alice.invitation.id, "cancelled"),
+    ]
+    with pytest.raises(UserFacingError, match=r"isn't for you|withdrawn"):
+        await service.accept(bob_sent.invitation.id, CAROL)
+    assert (await service.accept(elsewhere.invitation.id, DAVE)).closed == []
 
 
 def test_thread_names_fit_discord() -> None:

@@ -178,12 +178,15 @@ class CouplesRepository:
         )
         return None if row is None else _invitation(row)
 
-    async def accept_invitation(self, invitation_id: int, now: int) -> tuple[Invitation, Couple] | None:
+    async def accept_invitation(
+        self, invitation_id: int, now: int
+    ) -> tuple[Invitation, Couple, list[Invitation]] | None:
         """In one transaction: mark the invitation accepted, record the couple and both members.
 
         None when the invitation was no longer pending or had expired. Raises AlreadyPaired when
         either person is already in a current couple in the server (nothing is changed then).
-        Other pending invitations from or to either partner in this server are cancelled.
+        Other pending invitations from or to either partner in this server are cancelled, and
+        returned (third), so their messages can be closed too.
         """
         try:
             async with self._db.transaction() as tx:
@@ -207,10 +210,11 @@ class CouplesRepository:
                         (couple_id, invitation.invitee_id, invitation.guild_id),
                     ],
                 )
-                await tx.execute(
+                closed = await tx.fetchall(
                     "UPDATE invitations SET status = 'cancelled', closed_at = ? "
                     "WHERE guild_id = ? AND status = 'pending' AND id != ? "
-                    "AND (inviter_id IN (?, ?) OR invitee_id IN (?, ?))",
+                    "AND (inviter_id IN (?, ?) OR invitee_id IN (?, ?)) "
+                    f"RETURNING {_INVITATION}",
                     (
                         now,
                         invitation.guild_id,
@@ -227,7 +231,7 @@ class CouplesRepository:
                 raise AlreadyPaired() from None
             raise
         assert couple is not None
-        return invitation, couple
+        return invitation, couple, sorted((_invitation(r) for r in closed), key=lambda i: i.id)
 
     # -- couples -------------------------------------------------------------------------------
 

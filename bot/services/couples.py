@@ -51,6 +51,13 @@ class InvitationClosed(UserFacingError):
 
 
 @dataclass(frozen=True)
+class Accepted:
+    invitation: Invitation
+    couple: Couple
+    closed: list[Invitation]  # the partners' other pending invitations, cancelled by this one
+
+
+@dataclass(frozen=True)
 class NewInvitation:
     invitation: Invitation
     replaced: list[Invitation]
@@ -214,8 +221,9 @@ class CouplesService:
             raise InvitationClosed(invitation)
         return invitation
 
-    async def accept(self, invitation_id: int, user_id: int) -> tuple[Invitation, Couple]:
-        """Accept an invitation addressed to `user_id`: the couple and both members, in one transaction."""
+    async def accept(self, invitation_id: int, user_id: int) -> Accepted:
+        """Accept an invitation addressed to `user_id`: the couple and both members, in one transaction.
+        Every other pending invitation from or to either partner in the server closes with it."""
         invitation = await self._open_invitation(invitation_id, user_id)
         try:
             result = await self._repo.accept_invitation(invitation.id, self._now())
@@ -227,7 +235,8 @@ class CouplesService:
         if result is None:  # answered or expired meanwhile
             latest = await self._repo.invitation(invitation.id)
             raise InvitationClosed(latest or invitation)
-        return result
+        accepted, couple, closed = result
+        return Accepted(accepted, couple, closed)
 
     async def decline(self, invitation_id: int, user_id: int) -> Invitation:
         invitation = await self._open_invitation(invitation_id, user_id)

@@ -38,6 +38,10 @@ def leave_view(couple_id: int) -> discord.ui.View:
     return view
 
 
+# For an invitation closed because one of its two people paired with someone: no story to tell.
+CLOSED_MEANWHILE = "This invitation is closed now."
+
+
 def closed_invitation_text(invitation: Invitation) -> str:
     return {
         "accepted": "💛 This invitation was accepted.",
@@ -48,11 +52,14 @@ def closed_invitation_text(invitation: Invitation) -> str:
     }.get(invitation.status, "This invitation is closed.")
 
 
-async def refresh_invitation_messages(bot: AttuneBot, invitation: Invitation) -> None:
-    """Edit the invitation's messages (channel and DM) to say how it ended, without buttons. Best effort."""
+async def refresh_invitation_messages(
+    bot: AttuneBot, invitation: Invitation, text: str | None = None
+) -> None:
+    """Edit the invitation's messages (channel and DM) to say how it ended (or `text`), without
+    buttons. Best effort."""
     if invitation.status == "pending":
         return
-    text = closed_invitation_text(invitation)
+    text = text or closed_invitation_text(invitation)
     for channel_id, message_id in (
         (invitation.channel_id, invitation.message_id),
         (invitation.dm_channel_id, invitation.dm_message_id),
@@ -109,16 +116,20 @@ class AcceptButton(
             if invitation.invitee_id in gone:
                 raise UserFacingError("You'd need to be a member of that server to accept this invitation.")
             try:
-                invitation, couple = await couples.accept(self.invitation_id, interaction.user.id)
+                accepted = await couples.accept(self.invitation_id, interaction.user.id)
             except InvitationClosed as closed:
                 await refresh_invitation_messages(bot, closed.invitation)
                 raise
+            invitation, couple = accepted.invitation, accepted.couple
             await interaction.response.send_message(
                 f"You're now paired with <@{invitation.inviter_id}>. 💛 I'm opening your private thread…",
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
             await refresh_invitation_messages(bot, invitation)
+            # Their other invitations (sent or received) closed with this one: no live Accept left.
+            for other in accepted.closed:
+                await refresh_invitation_messages(bot, other, CLOSED_MEANWHILE)
             try:
                 thread = await bot.threads.ensure_thread(couple)
             except UserFacingError as problem:
