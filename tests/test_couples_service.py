@@ -10,7 +10,7 @@ from bot.db import Database
 from bot.errors import NotFound, UserFacingError
 from bot.repositories.couples import AlreadyPaired, CouplesRepository
 from bot.repositories.people import PeopleRepository
-from bot.services.couples import Accepted, Candidate, CouplesService, InvitationClosed
+from bot.services.couples import Accepted, Candidate, CouplePaused, CouplesService, InvitationClosed
 from bot.services.threads import thread_name
 from tests.support.clock import FakeClock
 
@@ -216,6 +216,45 @@ async def test_accepting_returns_every_invitation_it_closed(service: CouplesServ
     with pytest.raises(UserFacingError, match=r"isn't for you|withdrawn"):
         await service.accept(bob_sent.invitation.id, CAROL)
     assert (await service.accept(elsewhere.invitation.id, DAVE)).closed == []
+
+
+async def test_membership_is_reconciled_in_one_batch_and_only_for_those_checked(
+    service: CouplesService, database: Database
+) -> None:
+    await configured(service)
+    first = (
+        await service.accept((await service.invite(GUILD, ALICE, member(BOB))).invitation.id, BOB)
+    ).couple
+    second = (
+        await service.accept((await service.invite(GUILD, CAROL, member(DAVE))).invitation.id, DAVE)
+    ).couple
+    assert await service.members_to_verify(GUILD) == [ALICE, BOB, CAROL, DAVE]
+    assert await service.members_to_verify(GUILD + 1) == []
+
+    # Bob left and Dave is unknown (Discord did not answer for him): only Bob's couple pauses.
+    changes = await service.reconcile_members(GUILD, checked={ALICE, BOB, CAROL}, present={ALICE, CAROL})
+    assert [c.id for c in changes.paused] == [first.id] and changes.resumed == []
+    assert changes.paused[0].status == "paused"
+    assert (await service.couple_by_id(second.id)).status == "active"  # type: ignore[union-attr]
+    with pytest.raises(CouplePaused, match=r"paused.*isn't in this server.*back"):
+        await service.require_active_couple(GUILD, ALICE, not_paired="not paired")
+    with pytest.raises(UserFacingError, match=r"^not paired$"):
+        await service.require_active_couple(GUILD, 999, not_paired="not paired")
+    assert (await service.require_active_couple(GUILD, DAVE, not_paired="-")).id == second.id
+
+    # The same answer again changes nothing; Bob's return resumes the couple.
+    again = await service.reconcile_members(GUILD, checked={ALICE, BOB, CAROL}, present={ALICE, CAROL})
+    assert again.paused == [] and again.resumed == []
+    back = await service.reconcile_members(GUILD, checked={ALICE, BOB, CAROL, DAVE}, present={1, 2, 3, 4})
+    assert back.paused == [] and [c.id for c in back.resumed] == [first.id]
+    assert back.resumed[0].status == "active"
+    rows = await database.fetchall("SELECT user_id, in_guild FROM couple_members ORDER BY user_id")
+    assert [tuple(r) for r in rows] == [(ALICE, 1), (BOB, 1), (CAROL, 1), (DAVE, 1)]
+
+    # An ended couple's members are no longer anyone's concern.
+    await service.leave(second.id, CAROL)
+    assert await service.members_to_verify(GUILD) == [ALICE, BOB]
+    assert (await service.reconcile_members(GUILD, checked={CAROL}, present=set())).paused == []
 
 
 def test_thread_names_fit_discord() -> None:
