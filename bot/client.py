@@ -25,6 +25,7 @@ from bot.db import Database
 from bot.errors import StartupError
 from bot.inflight import InFlight, counting_parser
 from bot.keycheck import verify_data_key
+from bot.membership import MembershipChecks
 from bot.modals import ModalRegistry
 from bot.permissions import required_intents
 from bot.repositories.meta import MetaRepository
@@ -80,6 +81,7 @@ class AttuneBot(commands.Bot):
         self.clock = clock
         self.services: Services = build_services(database, cipher, content, clock, settings)
         self.threads = CoupleThreads(self)
+        self.membership = MembershipChecks()  # filled by cogs.couples, awaited by the dispatchers
         self.extension_names = extensions
         self.checkin_dispatcher: CheckinDispatcher | None = None  # set by cogs.checkins
         self.progress_dispatcher: ProgressDispatcher | None = None  # set by cogs.progress

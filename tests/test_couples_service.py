@@ -11,7 +11,7 @@ from bot.errors import NotFound, UserFacingError
 from bot.repositories.couples import AlreadyPaired, CouplesRepository
 from bot.repositories.people import PeopleRepository
 from bot.repositories.thread_health import ThreadHealthRepository
-from bot.services.couples import Candidate, CouplesService, InvitationClosed
+from bot.services.couples import Accepted, Candidate, CouplePaused, CouplesService, InvitationClosed
 from bot.services.threads import thread_name
 from tests.support.clock import FakeClock
 
@@ -70,8 +70,9 @@ async def test_accept_records_the_couple_and_both_members_at_once(service: Coupl
         await service.accept(created.invitation.id, CAROL)  # not addressed to Carol
     with pytest.raises(NotFound):
         await service.accept(999, BOB)  # does not exist: looks the same
-    invitation, couple = await service.accept(created.invitation.id, BOB)
-    assert invitation.status == "accepted"
+    accepted = await service.accept(created.invitation.id, BOB)
+    invitation, couple = accepted.invitation, accepted.couple
+    assert invitation.status == "accepted" and accepted.closed == []
     assert couple.status == "active" and couple.thread_id is None
     assert set(couple.partner_ids) == {ALICE, BOB}
     assert couple.partner_of(ALICE) == BOB and couple.partner_of(BOB) == ALICE
@@ -92,7 +93,7 @@ async def test_conflicting_couples_are_refused_by_the_database_and_nothing_chang
         service.accept(also_to_bob.invitation.id, BOB),
         return_exceptions=True,
     )
-    assert sum(1 for r in results if isinstance(r, tuple)) == 1
+    assert sum(1 for r in results if isinstance(r, Accepted)) == 1
     refused = [r for r in results if isinstance(r, BaseException)]
     assert len(refused) == 1 and isinstance(refused[0], UserFacingError)
     assert await counts(database) == {
@@ -161,7 +162,9 @@ async def test_refusals(service: CouplesService, database: Database) -> None:
 
 async def test_leave_pause_and_resume(service: CouplesService, database: Database) -> None:
     await configured(service)
-    _, couple = await service.accept((await service.invite(GUILD, ALICE, member(BOB))).invitation.id, BOB)
+    couple = (
+        await service.accept((await service.invite(GUILD, ALICE, member(BOB))).invitation.id, BOB)
+    ).couple
     assert await service.replace_thread(couple.id, None, 777)
     assert not await service.replace_thread(couple.id, None, 888)  # someone else already recorded one
     assert (await service.couple_by_thread(777)) is not None
@@ -189,7 +192,9 @@ async def test_checkin_schedule_is_read_when_there_is_one(
     service: CouplesService, database: Database
 ) -> None:
     await configured(service)
-    _, couple = await service.accept((await service.invite(GUILD, ALICE, member(BOB))).invitation.id, BOB)
+    couple = (
+        await service.accept((await service.invite(GUILD, ALICE, member(BOB))).invitation.id, BOB)
+    ).couple
     assert await service.checkin_schedule(couple.id) is None
     await database.execute(
         "INSERT INTO checkin_schedules (kind, couple_id, local_time, weekdays, timezone, paused_until, "
@@ -198,6 +203,61 @@ async def test_checkin_schedule_is_read_when_there_is_one(
     )
     schedule = await service.checkin_schedule(couple.id)
     assert schedule is not None and (schedule.local_time, schedule.weekdays) == ("07:30", 96)
+
+
+async def test_accepting_returns_every_invitation_it_closed(service: CouplesService) -> None:
+    await configured(service)
+    accepted_one = await service.invite(GUILD, ALICE, member(BOB))
+    bob_sent = await service.invite(GUILD, BOB, member(CAROL))  # from the invitee
+    to_alice = await service.invite(GUILD, DAVE, member(ALICE))  # to the inviter
+    elsewhere = await service.invite(GUILD, CAROL, member(DAVE))  # neither of them: stays open
+    accepted = await service.accept(accepted_one.invitation.id, BOB)
+    assert [(i.id, i.status) for i in accepted.closed] == [
+        (bob_sent.invitation.id, "cancelled"),
+        (to_alice.invitation.id, "cancelled"),
+    ]
+    with pytest.raises(UserFacingError, match=r"isn't for you|withdrawn"):
+        await service.accept(bob_sent.invitation.id, CAROL)
+    assert (await service.accept(elsewhere.invitation.id, DAVE)).closed == []
+
+
+async def test_membership_is_reconciled_in_one_batch_and_only_for_those_checked(
+    service: CouplesService, database: Database
+) -> None:
+    await configured(service)
+    first = (
+        await service.accept((await service.invite(GUILD, ALICE, member(BOB))).invitation.id, BOB)
+    ).couple
+    second = (
+        await service.accept((await service.invite(GUILD, CAROL, member(DAVE))).invitation.id, DAVE)
+    ).couple
+    assert await service.members_to_verify(GUILD) == [ALICE, BOB, CAROL, DAVE]
+    assert await service.members_to_verify(GUILD + 1) == []
+
+    # Bob left and Dave is unknown (Discord did not answer for him): only Bob's couple pauses.
+    changes = await service.reconcile_members(GUILD, checked={ALICE, BOB, CAROL}, present={ALICE, CAROL})
+    assert [c.id for c in changes.paused] == [first.id] and changes.resumed == []
+    assert changes.paused[0].status == "paused"
+    assert (await service.couple_by_id(second.id)).status == "active"  # type: ignore[union-attr]
+    with pytest.raises(CouplePaused, match=r"paused.*isn't in this server.*back"):
+        await service.require_active_couple(GUILD, ALICE, not_paired="not paired")
+    with pytest.raises(UserFacingError, match=r"^not paired$"):
+        await service.require_active_couple(GUILD, 999, not_paired="not paired")
+    assert (await service.require_active_couple(GUILD, DAVE, not_paired="-")).id == second.id
+
+    # The same answer again changes nothing; Bob's return resumes the couple.
+    again = await service.reconcile_members(GUILD, checked={ALICE, BOB, CAROL}, present={ALICE, CAROL})
+    assert again.paused == [] and again.resumed == []
+    back = await service.reconcile_members(GUILD, checked={ALICE, BOB, CAROL, DAVE}, present={1, 2, 3, 4})
+    assert back.paused == [] and [c.id for c in back.resumed] == [first.id]
+    assert back.resumed[0].status == "active"
+    rows = await database.fetchall("SELECT user_id, in_guild FROM couple_members ORDER BY user_id")
+    assert [tuple(r) for r in rows] == [(ALICE, 1), (BOB, 1), (CAROL, 1), (DAVE, 1)]
+
+    # An ended couple's members are no longer anyone's concern.
+    await service.leave(second.id, CAROL)
+    assert await service.members_to_verify(GUILD) == [ALICE, BOB]
+    assert (await service.reconcile_members(GUILD, checked={CAROL}, present=set())).paused == []
 
 
 def test_thread_names_fit_discord() -> None:

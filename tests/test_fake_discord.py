@@ -289,6 +289,61 @@ async def test_member_add_and_remove_events(world: World) -> None:
     await fake.wait_for(lambda: "carol" in world.events["left"])
 
 
+async def test_guild_create_carries_only_the_bot_and_members_are_requested_over_the_gateway(
+    world: World,
+) -> None:
+    fake, bot = world.fake, world.bot
+    sent = [p for conn in fake.gateway.connections for p in conn.sent]
+    create = next(p["d"] for p in sent if p.get("t") == "GUILD_CREATE")
+    # No GUILD_PRESENCES intent: Discord sends only the bot itself, and the total as member_count.
+    assert [m["user"]["id"] for m in create["members"]] == [str(fake.bot_user.id)]
+    assert create["member_count"] == len(world.guild.members) == 5 and create["large"] is False
+    # discord.py chunks at start (members intent): the whole list, query "" and limit 0.
+    assert fake.gateway.member_requests[0]["query"] == "" and fake.gateway.member_requests[0]["limit"] == 0
+    guild = bot.get_guild(world.guild.id)
+    assert guild is not None
+
+    gone = fake.add_member(world.guild, "gone", dispatch=False)
+    await fake.remove_member(world.guild, gone, dispatch=False)
+    found = await guild.query_members(user_ids=[world.alice.id, gone.id], cache=False)
+    assert [m.id for m in found] == [world.alice.id]
+    request = fake.gateway.member_requests[-1]
+    chunk = next(
+        p["d"]
+        for p in reversed([p for conn in fake.gateway.connections for p in conn.sent])
+        if p.get("t") == "GUILD_MEMBERS_CHUNK"
+    )
+    assert chunk["nonce"] == request["nonce"] and len(request["nonce"]) <= 32
+    assert (chunk["chunk_index"], chunk["chunk_count"], chunk["not_found"]) == (0, 1, [str(gone.id)])
+    assert [m.name for m in await guild.query_members("bo")] == ["bob"]
+    assert world.events["left"] == [] and world.events["joined"] == []  # dispatch=False: silent
+
+    # Discord returns at most 100 members for user_ids: asking for more is a mistake in the bot.
+    await guild.query_members(user_ids=list(range(1, 102)), cache=False)
+    assert [v.error for v in fake.violations] == ["101 user_ids: Discord returns at most 100 members"]
+    fake.violations.clear()
+
+
+async def test_a_session_that_cannot_resume_identifies_again(world: World) -> None:
+    fake = world.fake
+    world.bot.before_identify_hook = _no_identify_wait  # type: ignore[method-assign]
+    carol = fake.add_member(world.guild, "carol", dispatch=False)
+    await fake.drop_gateway(resumable=False)
+    await fake.wait_for(lambda: fake.identify_count == 2, timeout=10)
+    assert fake.resume_count == 0
+
+    def carol_known() -> bool:
+        guild = world.bot.get_guild(world.guild.id)  # a new Guild object for the new session
+        return guild is not None and guild.get_member(carol.id) is not None
+
+    await fake.wait_for(carol_known)
+    assert world.events["joined"] == []  # known from the new session's member list, not an event
+
+
+async def _no_identify_wait(shard_id: int | None, *, initial: bool = False) -> None:
+    return None
+
+
 async def test_command_sync_guild_and_global(world: World) -> None:
     fake, bot = world.fake, world.bot
     assert fake.command_sync_requests == 1

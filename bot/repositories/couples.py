@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from sqlite3 import Row
 
@@ -179,12 +181,15 @@ class CouplesRepository:
         )
         return None if row is None else _invitation(row)
 
-    async def accept_invitation(self, invitation_id: int, now: int) -> tuple[Invitation, Couple] | None:
+    async def accept_invitation(
+        self, invitation_id: int, now: int
+    ) -> tuple[Invitation, Couple, list[Invitation]] | None:
         """In one transaction: mark the invitation accepted, record the couple and both members.
 
         None when the invitation was no longer pending or had expired. Raises AlreadyPaired when
         either person is already in a current couple in the server (nothing is changed then).
-        Other pending invitations from or to either partner in this server are cancelled.
+        Other pending invitations from or to either partner in this server are cancelled, and
+        returned (third), so their messages can be closed too.
         """
         try:
             async with self._db.transaction() as tx:
@@ -208,10 +213,11 @@ class CouplesRepository:
                         (couple_id, invitation.invitee_id, invitation.guild_id),
                     ],
                 )
-                await tx.execute(
+                closed = await tx.fetchall(
                     "UPDATE invitations SET status = 'cancelled', closed_at = ? "
                     "WHERE guild_id = ? AND status = 'pending' AND id != ? "
-                    "AND (inviter_id IN (?, ?) OR invitee_id IN (?, ?))",
+                    "AND (inviter_id IN (?, ?) OR invitee_id IN (?, ?)) "
+                    f"RETURNING {_INVITATION}",
                     (
                         now,
                         invitation.guild_id,
@@ -228,7 +234,7 @@ class CouplesRepository:
                 raise AlreadyPaired() from None
             raise
         assert couple is not None
-        return invitation, couple
+        return invitation, couple, sorted((_invitation(r) for r in closed), key=lambda i: i.id)
 
     # -- couples -------------------------------------------------------------------------------
 
@@ -336,6 +342,58 @@ class CouplesRepository:
                     if couple is not None:
                         resumed.append(couple)
             return resumed
+
+    async def current_member_ids(self, guild_id: int) -> list[int]:
+        """Everyone in an active or paused couple in the server (members of ended couples are not current)."""
+        rows = await self._db.fetchall(
+            "SELECT user_id FROM couple_members WHERE guild_id = ? AND current = 1 ORDER BY user_id",
+            (guild_id,),
+        )
+        return [int(row[0]) for row in rows]
+
+    async def reconcile_members(
+        self, guild_id: int, away: Collection[int], here: Collection[int]
+    ) -> tuple[list[Couple], list[Couple]]:
+        """In one transaction, for the whole server: mark `away` out of it and `here` back in it,
+        pause every active couple with a partner out, resume every paused couple whose partners
+        are all in. Returns (paused, resumed): only the couples whose status changed just now.
+
+        The id lists go in as one JSON array each (json_each), so a server with many couples is
+        a handful of statements, whatever its size, and never hits SQLite's variable limit.
+        """
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE couple_members SET in_guild = 0 WHERE guild_id = ? AND current = 1 AND in_guild = 1 "
+                "AND user_id IN (SELECT value FROM json_each(?))",
+                (guild_id, json.dumps(sorted(away))),
+            )
+            await tx.execute(
+                "UPDATE couple_members SET in_guild = 1 WHERE guild_id = ? AND current = 1 AND in_guild = 0 "
+                "AND user_id IN (SELECT value FROM json_each(?))",
+                (guild_id, json.dumps(sorted(here))),
+            )
+            paused = await tx.fetchall(
+                "UPDATE couples SET status = 'paused' WHERE guild_id = ? AND status = 'active' "
+                "AND EXISTS (SELECT 1 FROM couple_members m WHERE m.couple_id = couples.id AND m.in_guild = 0) "
+                "RETURNING id",
+                (guild_id,),
+            )
+            resumed = await tx.fetchall(
+                "UPDATE couples SET status = 'active' WHERE guild_id = ? AND status = 'paused' "
+                "AND NOT EXISTS (SELECT 1 FROM couple_members m WHERE m.couple_id = couples.id AND m.in_guild = 0) "
+                "RETURNING id",
+                (guild_id,),
+            )
+            changed = [int(r[0]) for r in paused] + [int(r[0]) for r in resumed]
+            if not changed:
+                return [], []
+            rows = await tx.fetchall(
+                f"SELECT {_COUPLE} FROM couples c WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.id",
+                (json.dumps(changed),),
+            )
+        couples = [_couple(r) for r in rows]
+        paused_ids = {int(r[0]) for r in paused}
+        return [c for c in couples if c.id in paused_ids], [c for c in couples if c.id not in paused_ids]
 
     async def checkin_schedule(self, couple_id: int) -> CheckinScheduleInfo | None:
         try:

@@ -6,6 +6,7 @@ The rules live here; Discord calls (threads, messages) live in the cog and in Co
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,6 +33,10 @@ NOT_SET_UP = (
     "where couples' private threads live. Once that's done, try again."
 )
 NOT_FOR_YOU = "This invitation isn't for you, so nothing happened."
+PAUSED_WHILE_AWAY = (
+    "Your pairing is paused for now, because your partner isn't in this server at the moment. "
+    "Nothing is lost: everything picks up again as soon as they're back."
+)
 NOT_YOUR_COUPLE = "This button isn't for you, so nothing happened."
 
 CLOSED_REASONS = {
@@ -49,6 +54,27 @@ class InvitationClosed(UserFacingError):
     def __init__(self, invitation: Invitation) -> None:
         super().__init__(CLOSED_REASONS.get(invitation.status, "This invitation is no longer open."))
         self.invitation = invitation
+
+
+class CouplePaused(UserFacingError):
+    """The person's couple is paused: a partner is not in the server right now."""
+
+    def __init__(self, couple: Couple) -> None:
+        super().__init__(PAUSED_WHILE_AWAY)
+        self.couple = couple
+
+
+@dataclass(frozen=True)
+class Accepted:
+    invitation: Invitation
+    couple: Couple
+    closed: list[Invitation]  # the partners' other pending invitations, cancelled by this one
+
+
+@dataclass(frozen=True)
+class MembershipChanges:
+    paused: list[Couple]  # a partner is no longer in the server
+    resumed: list[Couple]  # both partners are in the server again
 
 
 @dataclass(frozen=True)
@@ -136,6 +162,16 @@ class CouplesService:
     async def current_couple_for(self, guild_id: int, user_id: int) -> Couple | None:
         """The person's couple in this server, active or paused (paused while a partner is away)."""
         return await self._repo.current_couple_for(guild_id, user_id)
+
+    async def require_active_couple(self, guild_id: int, user_id: int, *, not_paired: str) -> Couple:
+        """The person's active couple. Not paired: UserFacingError(`not_paired`); paired but paused
+        because a partner is away from the server: CouplePaused, which says so (not "not paired")."""
+        couple = await self._repo.current_couple_for(guild_id, user_id)
+        if couple is None:
+            raise UserFacingError(not_paired)
+        if couple.status == "paused":
+            raise CouplePaused(couple)
+        return couple
 
     async def couple_by_id(self, couple_id: int) -> Couple | None:
         return await self._repo.couple_by_id(couple_id)
@@ -239,8 +275,9 @@ class CouplesService:
             raise InvitationClosed(invitation)
         return invitation
 
-    async def accept(self, invitation_id: int, user_id: int) -> tuple[Invitation, Couple]:
-        """Accept an invitation addressed to `user_id`: the couple and both members, in one transaction."""
+    async def accept(self, invitation_id: int, user_id: int) -> Accepted:
+        """Accept an invitation addressed to `user_id`: the couple and both members, in one transaction.
+        Every other pending invitation from or to either partner in the server closes with it."""
         invitation = await self._open_invitation(invitation_id, user_id)
         try:
             result = await self._repo.accept_invitation(invitation.id, self._now())
@@ -252,7 +289,8 @@ class CouplesService:
         if result is None:  # answered or expired meanwhile
             latest = await self._repo.invitation(invitation.id)
             raise InvitationClosed(latest or invitation)
-        return result
+        accepted, couple, closed = result
+        return Accepted(accepted, couple, closed)
 
     async def decline(self, invitation_id: int, user_id: int) -> Invitation:
         invitation = await self._open_invitation(invitation_id, user_id)
@@ -301,3 +339,22 @@ class CouplesService:
 
     async def member_returned(self, guild_id: int, user_id: int) -> list[Couple]:
         return await self._repo.member_joined(guild_id, user_id)
+
+    async def members_to_verify(self, guild_id: int) -> list[int]:
+        """Whose presence in the server matters: every partner of an active or paused couple there."""
+        return await self._repo.current_member_ids(guild_id)
+
+    async def reconcile_members(
+        self, guild_id: int, *, checked: Collection[int], present: Collection[int]
+    ) -> MembershipChanges:
+        """Bring the server's couples in line with who is really in it (after Attune was away).
+
+        `checked`: the people whose presence was just confirmed; of them, `present` are in the server
+        and the others are not. Anyone not checked keeps what was known of them. Couples with a
+        partner away are paused; paused couples whose partners are all back resume. Idempotent:
+        running it again with the same answer changes nothing.
+        """
+        here = set(present)
+        asked = set(checked)
+        paused, resumed = await self._repo.reconcile_members(guild_id, away=asked - here, here=asked & here)
+        return MembershipChanges(paused=paused, resumed=resumed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterable
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -186,14 +186,18 @@ class CoupleThreads:
             await _quietly(thread.edit(archived=True, locked=True))
             return True
 
-    async def add_back(self, couple: Couple, user_id: int) -> None:
-        """Add a returning partner to the couple's thread (best effort)."""
+    async def add_back(self, couple: Couple, user_ids: Iterable[int]) -> None:
+        """Add partners back to the couple's thread when their couple resumes (best effort).
+
+        Discord takes a departed member out of the server's threads; adding someone who is already
+        a member changes nothing, so a resumed couple simply has both partners added."""
         try:
             thread = await self.ensure_thread(couple)
         except (UserFacingError, discord.HTTPException):
             log.info("Could not reopen the thread of couple %s for a returning partner", couple.id)
             return
-        await _quietly(thread.add_user(discord.Object(id=user_id)))
+        for user_id in user_ids:
+            await _quietly(thread.add_user(discord.Object(id=user_id)))
 
 
 async def _quietly(action: Awaitable[object]) -> None:

@@ -76,10 +76,10 @@ class CheckinCog(commands.Cog):
     async def _couple(self, interaction: discord.Interaction[AttuneBot]) -> Any:
         if interaction.guild_id is None:
             raise UserFacingError("Couple check-ins live in your server: please use this there.")
-        couple = await self.bot.services.couples.active_couple_for(interaction.guild_id, interaction.user.id)
-        if couple is None:
-            raise UserFacingError(NOT_IN_A_COUPLE)
-        return couple
+        # Paused (a partner isn't in the server right now) says so, and that it picks up on return.
+        return await self.bot.services.couples.require_active_couple(
+            interaction.guild_id, interaction.user.id, not_paired=NOT_IN_A_COUPLE
+        )
 
     async def _couple_schedule(self, interaction: discord.Interaction[AttuneBot]) -> tuple[Any, Schedule]:
         couple = await self._couple(interaction)

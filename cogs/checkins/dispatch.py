@@ -35,6 +35,7 @@ DM_CLOSED = 50007
 POST_BATCH = 500
 REVEAL_TEXT = "You've both answered. Here's what you each wrote:"
 SHUTDOWN_GRACE_SECONDS = 10.0  # SIGTERM must end within 15 s in all
+MEMBERSHIP_WAIT_SECONDS = 30.0  # at most, for the servers' membership checks after a (re)connect
 
 
 class CheckinDispatcher:
@@ -115,7 +116,13 @@ class CheckinDispatcher:
 
     async def tick(self) -> None:
         """Record what is due and post it, then nudge, post reveals, remind, close. Safe to run at
-        any time. Every round goes out before any DM nudge: the thread post already pings both."""
+        any time. Every round goes out before any DM nudge: the thread post already pings both.
+
+        First it waits for the membership checks of a fresh gateway session (bot/membership.py):
+        a couple whose partner left while Attune was away is paused before anything is posted."""
+        if self._stopping:
+            return
+        await self.bot.membership.settled(MEMBERSHIP_WAIT_SECONDS)
         if self._stopping:
             return
         async with self._tick_lock:

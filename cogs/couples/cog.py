@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import defaultdict
 
 import discord
 from discord import app_commands
@@ -16,6 +18,7 @@ from bot.permissions import missing_permissions
 from bot.repositories.couples import Couple
 from bot.services.couples import Candidate
 from bot.timeparse import describe_days, zone_choices
+from cogs.couples.membership import look_up
 from cogs.couples.views import invitation_view, leave_view, refresh_invitation_messages
 
 log = logging.getLogger(__name__)
@@ -97,6 +100,8 @@ class PairCog(commands.Cog):
 
     def __init__(self, bot: AttuneBot) -> None:
         self.bot = bot
+        # One server's membership changes are applied one at a time, in the order Discord sent them.
+        self._membership_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # -- /pair invite --------------------------------------------------------------------------
 
@@ -256,16 +261,57 @@ class PairCog(commands.Cog):
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         if self.bot.user is not None and payload.user.id == self.bot.user.id:
             return
-        paused = await self.bot.services.couples.member_left(payload.guild_id, payload.user.id)
+        async with self._membership_locks[payload.guild_id]:
+            paused = await self.bot.services.couples.member_left(payload.guild_id, payload.user.id)
         for couple in paused:
             log.info("Couple %s is paused: a partner left the server", couple.id)
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
-        resumed = await self.bot.services.couples.member_returned(member.guild.id, member.id)
+        async with self._membership_locks[member.guild.id]:
+            resumed = await self.bot.services.couples.member_returned(member.guild.id, member.id)
         for couple in resumed:
             log.info("Couple %s resumes: both partners are in the server again", couple.id)
-            await self.bot.threads.add_back(couple, member.id)
+            await self.bot.threads.add_back(couple, couple.partner_ids)
+
+    # Nobody tells Attune who left or came back while it was away (or while its gateway session
+    # was lost), so each server is checked whenever Discord sends it: GUILD_CREATE, at start and
+    # after every re-identify (never on a RESUME, which replays the events instead).
+
+    @commands.Cog.listener()
+    async def on_connect(self) -> None:
+        # A new session (READY): every server will be sent again. The check-in dispatcher waits
+        # until each is checked (bot/membership.py); READY has already listed them.
+        self.bot.membership.expect(guild.id for guild in self.bot.guilds)
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self.check_members(guild)
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.check_members(guild)
+
+    async def check_members(self, guild: discord.Guild) -> None:
+        """Pause the server's couples whose partner is gone, resume those whose partners are back."""
+        self.bot.membership.expect([guild.id])  # before any await, so the dispatcher waits for it
+        couples = self.bot.services.couples
+        try:
+            async with self._membership_locks[guild.id]:
+                wanted = await couples.members_to_verify(guild.id)
+                if not wanted:
+                    return
+                presence = await look_up(guild, wanted)
+                changes = await couples.reconcile_members(
+                    guild.id, checked=presence.checked, present=presence.present
+                )
+        finally:
+            self.bot.membership.done(guild.id)
+        for couple in changes.paused:
+            log.info("Couple %s is paused: a partner left the server while Attune was away", couple.id)
+        for couple in changes.resumed:
+            log.info("Couple %s resumes: both partners are in the server again", couple.id)
+            await self.bot.threads.add_back(couple, couple.partner_ids)
 
     @commands.Cog.listener()
     async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:

@@ -12,6 +12,7 @@ import discord
 from bot.errors import UserFacingError
 from bot.services.couples import InvitationClosed
 from bot.tree import friendly_errors
+from cogs.couples.membership import look_up
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+LOOKUP_TIMEOUT = 1.5  # seconds to ask Discord whether both are in the server, within the 3 s to answer
 
 
 def invitation_view(invitation_id: int) -> discord.ui.View:
@@ -36,6 +38,10 @@ def leave_view(couple_id: int) -> discord.ui.View:
     return view
 
 
+# For an invitation closed because one of its two people paired with someone: no story to tell.
+CLOSED_MEANWHILE = "This invitation is closed now."
+
+
 def closed_invitation_text(invitation: Invitation) -> str:
     return {
         "accepted": "💛 This invitation was accepted.",
@@ -46,11 +52,14 @@ def closed_invitation_text(invitation: Invitation) -> str:
     }.get(invitation.status, "This invitation is closed.")
 
 
-async def refresh_invitation_messages(bot: AttuneBot, invitation: Invitation) -> None:
-    """Edit the invitation's messages (channel and DM) to say how it ended, without buttons. Best effort."""
+async def refresh_invitation_messages(
+    bot: AttuneBot, invitation: Invitation, text: str | None = None
+) -> None:
+    """Edit the invitation's messages (channel and DM) to say how it ended (or `text`), without
+    buttons. Best effort."""
     if invitation.status == "pending":
         return
-    text = closed_invitation_text(invitation)
+    text = text or closed_invitation_text(invitation)
     for channel_id, message_id in (
         (invitation.channel_id, invitation.message_id),
         (invitation.dm_channel_id, invitation.dm_message_id),
@@ -89,24 +98,38 @@ class AcceptButton(
             couples = bot.services.couples
             invitation = await couples.invitation_for_invitee(self.invitation_id, interaction.user.id)
             guild = bot.get_guild(invitation.guild_id)
-            if guild is None or guild.get_member(invitation.inviter_id) is None:
+            if guild is None:
+                raise UserFacingError(
+                    "Attune can't reach the server of this invitation right now, so it can't be "
+                    "accepted yet. Nothing was changed; please try again in a little while."
+                )
+            # The member cache holds only who Discord has mentioned since start: ask for the rest,
+            # briefly (the answer is due within 3 seconds). Unanswered counts as "still there".
+            people = (invitation.inviter_id, invitation.invitee_id)
+            presence = await look_up(guild, people, trust_cache=True, per_request=LOOKUP_TIMEOUT)
+            gone = presence.checked - presence.present
+            if invitation.inviter_id in gone:
                 raise UserFacingError(
                     "The person who invited you isn't in that server any more, so this invitation "
                     "can't be accepted. Nothing was changed."
                 )
-            if guild.get_member(invitation.invitee_id) is None:
+            if invitation.invitee_id in gone:
                 raise UserFacingError("You'd need to be a member of that server to accept this invitation.")
             try:
-                invitation, couple = await couples.accept(self.invitation_id, interaction.user.id)
+                accepted = await couples.accept(self.invitation_id, interaction.user.id)
             except InvitationClosed as closed:
                 await refresh_invitation_messages(bot, closed.invitation)
                 raise
+            invitation, couple = accepted.invitation, accepted.couple
             await interaction.response.send_message(
                 f"You're now paired with <@{invitation.inviter_id}>. 💛 I'm opening your private thread…",
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
             await refresh_invitation_messages(bot, invitation)
+            # Their other invitations (sent or received) closed with this one: no live Accept left.
+            for other in accepted.closed:
+                await refresh_invitation_messages(bot, other, CLOSED_MEANWHILE)
             try:
                 thread = await bot.threads.ensure_thread(couple)
             except UserFacingError as problem:

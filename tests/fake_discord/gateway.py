@@ -1,4 +1,5 @@
-"""The gateway side of the fake: HELLO/IDENTIFY/READY/RESUME, heartbeats, sequenced dispatches."""
+"""The gateway side of the fake: HELLO/IDENTIFY/READY/RESUME, heartbeats, sequenced dispatches,
+and Request Guild Members (op 8) answered with GUILD_MEMBERS_CHUNK dispatches."""
 
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ class GatewayConnection:
 class GatewaySession:
     id: str
     intents: int
+    large_threshold: int = 50  # Discord's default when IDENTIFY does not say
     seq: int = 0
     history: list[dict[str, Any]] = field(default_factory=list)
     connection: GatewayConnection | None = None
@@ -67,12 +69,14 @@ class Gateway:
         *,
         token: Callable[[], str],
         ready_payload: Callable[[GatewaySession], dict[str, Any]],
-        guild_payloads: Callable[[], list[dict[str, Any]]],
+        guild_payloads: Callable[[GatewaySession], list[dict[str, Any]]],
+        member_chunks: Callable[[GatewaySession, dict[str, Any]], list[dict[str, Any]]],
         resume_url: Callable[[], str],
     ) -> None:
         self._token = token
         self._ready_payload = ready_payload
         self._guild_payloads = guild_payloads
+        self._member_chunks = member_chunks
         self._resume_url = resume_url
         self.sessions: dict[str, GatewaySession] = {}
         self.current: GatewaySession | None = None
@@ -80,6 +84,7 @@ class Gateway:
         self.resume_count = 0
         self.intents: int | None = None
         self.received: list[dict[str, Any]] = []
+        self.member_requests: list[dict[str, Any]] = []  # the `d` of every op 8 received
         self.connections: list[GatewayConnection] = []
         self.ready = asyncio.Event()
 
@@ -121,11 +126,16 @@ class Gateway:
             return
         self.identify_count += 1
         self.intents = data.get("intents")
-        session = GatewaySession(id=secrets.token_hex(16), intents=self.intents or 0, connection=conn)
+        session = GatewaySession(
+            id=secrets.token_hex(16),
+            intents=self.intents or 0,
+            large_threshold=int(data.get("large_threshold") or 50),
+            connection=conn,
+        )
         self.sessions[session.id] = session
         self.current = session
         await self._emit(session, "READY", self._ready_payload(session))
-        for guild in self._guild_payloads():
+        for guild in self._guild_payloads(session):
             await self._emit(session, "GUILD_CREATE", guild)
         self.ready.set()
 
@@ -144,18 +154,13 @@ class Gateway:
         await self._emit(session, "RESUMED", {})
 
     async def _members_chunk(self, conn: GatewayConnection, data: dict[str, Any]) -> None:
-        for guild in self._guild_payloads():
-            if guild["id"] == str(data.get("guild_id")):
-                chunk = {
-                    "guild_id": guild["id"],
-                    "members": guild["members"],
-                    "chunk_index": 0,
-                    "chunk_count": 1,
-                    "not_found": [],
-                    "nonce": data.get("nonce"),
-                }
-                if self.current is not None:
-                    await self._emit(self.current, "GUILD_MEMBERS_CHUNK", chunk)
+        """Answer op 8 on the session of the connection that asked, one dispatch per chunk."""
+        session = next((s for s in self.sessions.values() if s.connection is conn), None)
+        if session is None:
+            return  # not identified: Discord ignores it (and would close the connection)
+        self.member_requests.append(data)
+        for chunk in self._member_chunks(session, data):
+            await self._emit(session, "GUILD_MEMBERS_CHUNK", chunk)
 
     async def _emit(self, session: GatewaySession, event: str, data: dict[str, Any]) -> None:
         session.seq += 1
@@ -171,13 +176,18 @@ class Gateway:
         await self._emit(self.current, event, data)
         return True
 
-    async def drop(self) -> None:
-        """Abruptly cut the current connection (no close frame), like a network failure."""
+    async def drop(self, *, resumable: bool = True) -> None:
+        """Abruptly cut the current connection (no close frame), like a network failure.
+
+        Not `resumable`: the session is forgotten as well, so the client's RESUME is answered with
+        INVALID_SESSION (d=false) and it must IDENTIFY again: a new READY and every GUILD_CREATE."""
         session = self.current
         if session is None or session.connection is None:
             raise RuntimeError("no gateway connection to drop")
         conn = session.connection
         session.connection = None
+        if not resumable:
+            self.sessions.pop(session.id, None)
         conn.abort()
 
     async def close_all(self) -> None:

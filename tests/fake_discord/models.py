@@ -20,6 +20,11 @@ LOADING = 1 << 7
 # threads, external stickers, send in threads, activities, voice messages, polls, external apps.
 _EVERYONE_BITS = (0, 6, 9, 10, 11, 14, 15, 16, 18, 20, 21, 25, 26, 31, 32, 35, 36, 37, 38, 39, 46, 49, 50)
 DEFAULT_EVERYONE_PERMISSIONS = sum(1 << bit for bit in _EVERYONE_BITS)
+GUILD_MEMBERS_INTENT = 1 << 1
+GUILD_PRESENCES_INTENT = 1 << 8
+# Over this many members, GUILD_CREATE carries only the bot and members in voice (Discord docs).
+PRESENCE_MEMBER_LIMIT = 75_000
+DEFAULT_LARGE_THRESHOLD = 50  # IDENTIFY's large_threshold when not given (discord.py sends 250)
 
 
 def snowflake() -> int:
@@ -291,14 +296,30 @@ class FakeGuild:
             "max_video_channel_users": 25,
         }
 
-    def gateway_json(self) -> dict[str, Any]:
+    def initial_members(self, *, me_id: int, intents: int, large_threshold: int) -> list[FakeMember]:
+        """The members a GUILD_CREATE carries, as Discord's docs (Request Guild Members) describe:
+        without the GUILD_PRESENCES intent, or over 75k members, only the connecting bot (and members
+        in voice, which the fake has none of); over `large_threshold`, only members who are online,
+        have a role or a nickname (the fake has no presence, so: a role or a nickname); else all.
+        Anyone else must be asked for with Request Guild Members (gateway op 8)."""
+        members = list(self.members.values())
+        if not intents & GUILD_PRESENCES_INTENT or len(members) > PRESENCE_MEMBER_LIMIT:
+            return [m for m in members if m.user.id == me_id]
+        if len(members) > large_threshold:
+            return [m for m in members if m.user.id == me_id or m.roles or m.nick]
+        return members
+
+    def gateway_json(
+        self, *, me_id: int, intents: int, large_threshold: int = DEFAULT_LARGE_THRESHOLD
+    ) -> dict[str, Any]:
         data = self.to_json()
+        members = self.initial_members(me_id=me_id, intents=intents, large_threshold=large_threshold)
         data.update(
             joined_at=iso_now(),
-            large=False,
+            large=len(self.members) > large_threshold,
             unavailable=False,
             member_count=len(self.members),
-            members=[m.to_json() for m in self.members.values()],
+            members=[m.to_json() for m in members],
             channels=[c.to_json() for c in self.channels if not c.is_thread and not c.deleted],
             threads=[c.to_json() for c in self.threads if not c.archived],
             presences=[],

@@ -21,6 +21,8 @@ from .models import (
     ALL_PERMISSIONS,
     DM,
     EPHEMERAL,
+    GUILD_MEMBERS_INTENT,
+    GUILD_PRESENCES_INTENT,
     LOADING,
     PRIVATE_THREAD,
     PUBLIC_THREAD,
@@ -157,7 +159,8 @@ class FakeDiscord(DriverMixin):
         self.gateway = Gateway(
             token=lambda: self.token,
             ready_payload=self._ready_payload,
-            guild_payloads=lambda: [g.gateway_json() for g in self.guilds.values()],
+            guild_payloads=lambda session: [self._guild_create(g, session) for g in self.guilds.values()],
+            member_chunks=self._member_chunks,
             resume_url=lambda: self.gateway_url,
         )
         self._register_routes()
@@ -225,8 +228,9 @@ class FakeDiscord(DriverMixin):
     def resume_count(self) -> int:
         return self.gateway.resume_count
 
-    async def drop_gateway(self) -> None:
-        await self.gateway.drop()
+    async def drop_gateway(self, *, resumable: bool = True) -> None:
+        """Cut the bot's gateway connection; not `resumable`: it must IDENTIFY again (see Gateway.drop)."""
+        await self.gateway.drop(resumable=resumable)
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> bool:
         return await self.gateway.dispatch(event, data)
@@ -258,7 +262,7 @@ class FakeDiscord(DriverMixin):
         guild.members[self.owner.id] = FakeMember(self.owner, guild)
         guild.members[self.bot_user.id] = FakeMember(self.bot_user, guild, [bot_role])
         if self.gateway.current is not None:
-            self._spawn(self.dispatch("GUILD_CREATE", guild.gateway_json()))
+            self._spawn(self.dispatch("GUILD_CREATE", self._guild_create(guild, self.gateway.current)))
         return guild
 
     def set_bot_permissions(self, guild: FakeGuild, permissions: Any) -> None:
@@ -289,9 +293,19 @@ class FakeDiscord(DriverMixin):
         return user
 
     def add_member(
-        self, guild: FakeGuild, user: FakeUser | str, *, permissions: Any = None, nick: str | None = None
+        self,
+        guild: FakeGuild,
+        user: FakeUser | str,
+        *,
+        permissions: Any = None,
+        nick: str | None = None,
+        dispatch: bool = True,
     ) -> FakeUser:
-        """Add a member (creating the user from a name); dispatches GUILD_MEMBER_ADD once connected."""
+        """Add a member (creating the user from a name); dispatches GUILD_MEMBER_ADD once connected.
+
+        `dispatch=False`: the world changes and no event is sent, as when someone joins while the bot
+        is stopped (the event would have gone to a session nobody resumes); the next IDENTIFY's
+        GUILD_CREATE and op 8 answers reflect it."""
         if isinstance(user, str):
             user = self.add_user(user)
         self.users[user.id] = user
@@ -300,19 +314,26 @@ class FakeDiscord(DriverMixin):
             role = FakeRole(f"{user.name}-role", perm_value(permissions), position=len(guild.roles))
             guild.roles.append(role)
             roles.append(role)
-            if self.gateway.current is not None:
+            if dispatch and self.gateway.current is not None:
                 self._spawn(
                     self.dispatch("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.to_json()})
                 )
         member = FakeMember(user, guild, roles, nick=nick)
         guild.members[user.id] = member
-        if self.gateway.current is not None:
+        if dispatch and self.gateway.current is not None:
             self._spawn(self.dispatch("GUILD_MEMBER_ADD", {**member.to_json(), "guild_id": str(guild.id)}))
         return user
 
-    async def remove_member(self, guild: FakeGuild, user: FakeUser) -> None:
+    async def remove_member(self, guild: FakeGuild, user: FakeUser, *, dispatch: bool = True) -> None:
+        """The person leaves the server, and with it every thread there (Discord removes a departed
+        member from its threads). `dispatch=False`: no GUILD_MEMBER_REMOVE, as when it happens while
+        the bot is stopped; the next IDENTIFY's GUILD_CREATE and op 8 answers reflect it."""
         guild.members.pop(user.id, None)
-        await self.dispatch("GUILD_MEMBER_REMOVE", {"guild_id": str(guild.id), "user": user.to_json()})
+        for thread in guild.threads:
+            thread.member_ids.discard(user.id)
+            thread.member_joined.pop(user.id, None)
+        if dispatch:
+            await self.dispatch("GUILD_MEMBER_REMOVE", {"guild_id": str(guild.id), "user": user.to_json()})
 
     def add_text_channel(self, guild: FakeGuild, name: str) -> FakeChannel:
         channel = FakeChannel(name, TEXT, guild, position=len(guild.channels))
@@ -337,6 +358,77 @@ class FakeDiscord(DriverMixin):
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    # ------------------------------------------------------------------ guild members over the gateway
+    def _guild_create(self, guild: FakeGuild, session: GatewaySession) -> dict[str, Any]:
+        return guild.gateway_json(
+            me_id=self.bot_user.id, intents=session.intents, large_threshold=session.large_threshold
+        )
+
+    def _gateway_violation(self, error: str) -> None:
+        self.violations.append(Violation("GATEWAY", "op 8 Request Guild Members", error))
+
+    def _member_chunks(self, session: GatewaySession, data: dict[str, Any]) -> list[dict[str, Any]]:
+        """GUILD_MEMBERS_CHUNK payloads answering one Request Guild Members, per Discord's docs:
+        one guild per request; exactly one of `query` (a username/nickname prefix, with `limit`;
+        at most 100 members, or everyone for query "" and limit 0, which needs GUILD_MEMBERS) or
+        `user_ids` (at most 100 members returned; ids not in the guild come back in `not_found`);
+        up to 1000 members a chunk; `nonce` echoed when at most 32 bytes; presences only with the
+        GUILD_PRESENCES intent. A request Discord would refuse is recorded as a violation."""
+        raw_guild = data.get("guild_id")
+        guild = self.guilds.get(int(raw_guild)) if isinstance(raw_guild, (str, int)) else None
+        if guild is None or self.bot_user.id not in guild.members:
+            self._gateway_violation(f"guild_id {raw_guild!r} is not one guild the bot is in")
+            return []
+        query, user_ids = data.get("query"), data.get("user_ids")
+        if (query is None) == (user_ids is None):
+            self._gateway_violation("exactly one of query or user_ids is required")
+            return []
+        not_found: list[str] | None = None
+        if user_ids is not None:
+            ids = [int(u) for u in (user_ids if isinstance(user_ids, list) else [user_ids])]
+            if len(ids) > 100:
+                self._gateway_violation(f"{len(ids)} user_ids: Discord returns at most 100 members")
+            found = [guild.members[u] for u in ids if u in guild.members][:100]
+            not_found = [str(u) for u in ids if u not in guild.members]
+        else:
+            limit = data.get("limit")
+            if not isinstance(limit, int) or limit < 0:
+                self._gateway_violation("limit is required with query")
+                return []
+            everyone = query == "" and limit == 0
+            if everyone and not session.intents & GUILD_MEMBERS_INTENT:
+                self._gateway_violation("the whole member list needs the GUILD_MEMBERS intent")
+                return []
+            prefix = str(query).casefold()
+            found = [
+                m
+                for m in guild.members.values()
+                if m.user.name.casefold().startswith(prefix) or (m.nick or "").casefold().startswith(prefix)
+            ]
+            if not everyone:
+                found = found[: min(limit or 100, 100)]
+        nonce = data.get("nonce")
+        if not isinstance(nonce, str) or len(nonce.encode()) > 32:
+            nonce = None  # "ignored, and the reply member_chunk(s) will not have a nonce set"
+        presences = bool(data.get("presences")) and bool(session.intents & GUILD_PRESENCES_INTENT)
+        pieces = [found[i : i + 1000] for i in range(0, len(found), 1000)] or [[]]
+        chunks = []
+        for index, members in enumerate(pieces):
+            chunk: dict[str, Any] = {
+                "guild_id": str(guild.id),
+                "members": [m.to_json() for m in members],
+                "chunk_index": index,
+                "chunk_count": len(pieces),
+            }
+            if not_found is not None and index == 0:
+                chunk["not_found"] = not_found
+            if presences:
+                chunk["presences"] = []
+            if nonce is not None:
+                chunk["nonce"] = nonce
+            chunks.append(chunk)
+        return chunks
 
     # ------------------------------------------------------------------ faults and reading state
     def close_dms(self, user: FakeUser, closed: bool = True) -> None:
