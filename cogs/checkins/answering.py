@@ -68,9 +68,8 @@ async def personal_submitted(
     round_ = await bot.services.checkins.repo.round(int(match["round_id"]))
     if round_ is None or round_.user_id != interaction.user.id:
         raise NotFound(NOT_YOURS)
-    await submit_personal(
-        bot.checkin_dispatcher, interaction, round_, mood_of(values), text_value(values, "answer")
-    )
+    mood, body = mood_of(values), text_value(values, "answer")
+    await submit_personal(bot.checkin_dispatcher, interaction, round_, mood, body)
 
 
 async def submit_answer(

@@ -201,14 +201,9 @@ class CheckinDispatcher:
         if couple is None or couple.status != "active":
             await self.repo.mark_undeliverable(round_.id, couple.status if couple else "ended")
             return
-        if self.service.too_late_to_post(round_):
-            await self.repo.mark_undeliverable(round_.id, "late")
-            return
-        attempt = await self.repo.claim_post(
-            round_.id, self.run_id, self.service.retry_at(round_.post_attempts + 1)
-        )
+        attempt = await self._claim(round_)
         if attempt == 0:
-            return  # posted already, or being posted here right now
+            return
         try:
             async with self._claim_released_on_error(round_.id):
                 thread = await self.bot.threads.ensure_thread(couple)
@@ -239,6 +234,15 @@ class CheckinDispatcher:
         except Exception as error:
             if not await self._thread_trouble(couple, error):
                 raise
+
+    async def _claim(self, round_: Round) -> int:
+        """Claim a round's post; which try this is, or 0 when it is not to be posted by us: too
+        late (recorded as missed), posted already, or being posted here right now."""
+        if self.service.too_late_to_post(round_):
+            await self.repo.mark_undeliverable(round_.id, "late")
+            return 0
+        retry_at = self.service.retry_at(round_.post_attempts + 1)
+        return await self.repo.claim_post(round_.id, self.run_id, retry_at)
 
     @contextlib.asynccontextmanager
     async def _claim_released_on_error(self, round_id: int) -> AsyncIterator[None]:
@@ -333,13 +337,7 @@ class CheckinDispatcher:
         if not await self._may_dm(round_.user_id):
             await self.repo.mark_undeliverable(round_.id, "unreachable")
             return
-        if self.service.too_late_to_post(round_):
-            await self.repo.mark_undeliverable(round_.id, "late")
-            return
-        attempt = await self.repo.claim_post(
-            round_.id, self.run_id, self.service.retry_at(round_.post_attempts + 1)
-        )
-        if attempt == 0:
+        if await self._claim(round_) == 0:
             return
         prompt = self.service.prompt_text(round_.prompt_id)
         embed = discord.Embed(
