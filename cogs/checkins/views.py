@@ -4,7 +4,8 @@ round from the database; only the round's partners (or its person) can use them.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 
@@ -44,6 +45,7 @@ class AnswerModal(PersistentModal):
     """Answered through bot.modals (`submitted`), so an answer typed across a restart is kept."""
 
     submit_pattern = r"attune:checkin:modal:(?P<round_id>[0-9]{1,20})"
+    given_back: ClassVar[Mapping[str, str]] = {"answer": "Your answer"}
 
     def __init__(self, bot: AttuneBot, round_: Round, prompt: str, earlier: Answer | None) -> None:
         super().__init__(title="Your check-in", custom_id=f"attune:checkin:modal:{round_.id}")
@@ -80,6 +82,7 @@ class PersonalModal(PersistentModal):
     """Answered through bot.modals (`submitted`), so an answer typed across a restart is kept."""
 
     submit_pattern = r"attune:checkin:personal-modal:(?P<round_id>[0-9]{1,20})"
+    given_back: ClassVar[Mapping[str, str]] = {"answer": "Your answer"}
 
     def __init__(self, bot: AttuneBot, round_: Round, prompt: str) -> None:
         super().__init__(title="Your check-in", custom_id=f"attune:checkin:personal-modal:{round_.id}")
