@@ -28,3 +28,15 @@ class ThreadUnreachable(UserFacingError):
     def __init__(self, problem: str, message: str) -> None:
         super().__init__(message)
         self.problem = problem
+
+
+class SaveFailed(Exception):
+    """The storage refused a write (a full disk, an I/O error, a read-only file...).
+
+    Raised by bot/db/database.py only after SQLite rolled the statement or transaction back, so
+    nothing it carried was stored. `reason` is SQLite's error name (SQLITE_FULL...), never data.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -9,6 +9,7 @@ applies whatever handlers (ours, pytest's) are attached further up.
 from __future__ import annotations
 
 import logging
+import traceback
 
 import discord
 
@@ -45,6 +46,20 @@ class SecretRedactingFilter(logging.Filter):
                 message = message.replace(secret, "[redacted]")
             record.msg, record.args = message, ()
         return True
+
+
+def traceback_without_messages(error: BaseException) -> str:
+    """Where `error` (and what caused it) happened, frame by frame, with each exception's type but
+    never its message: a message can quote what a person wrote (a value in a ValueError, say)."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = "".join(traceback.format_list(traceback.extract_tb(current.__traceback__)))
+        parts.append(f"Traceback (most recent call last):\n{frames}{type(current).__qualname__}")
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    return "\n\nThe above was raised from (or while handling) this one:\n\n".join(parts)
 
 
 def install_redaction(secrets: list[str]) -> None:

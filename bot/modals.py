@@ -9,23 +9,33 @@ after a restart. State the handler needs lives in the custom_id (ids only) or in
 
 A handler gets the interaction, the custom_id's regex match, and the submitted values keyed by the
 inputs' custom_ids: a text input gives a `str`, a select gives a `list[str]`.
+
+Because the registry holds what was submitted, it is also the one place that gives it back. When a
+handler fails, before or after acknowledging, or refuses (too long, a closed check-in...), the
+person gets a private reply that says truthfully what happened (bot/tree.py, from the writes the
+storage counted for this submission) with their own words in it (bot/giveback.py). Each form says
+what to give back: `give_back=` on `register`, or `given_back` / `give_back` on a PersistentModal;
+by default every text input comes back, so a new form cannot lose words by omission.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar
 
 import discord
 
-from bot.tree import AttuneModal, friendly_errors
+from bot.db.database import watching_writes
+from bot.giveback import Kept
+from bot.tree import AttuneModal, handle_interaction_error
 
 log = logging.getLogger(__name__)
 
 Values = dict[str, str | list[str]]
 ModalHandler = Callable[[discord.Interaction[Any], re.Match[str], Values], Awaitable[None]]
+GiveBack = Callable[[discord.Interaction[Any], Values], list[Kept]]
 
 
 def submitted_values(components: Any) -> Values:
@@ -62,33 +72,63 @@ def choice_values(values: Values, key: str) -> list[str]:
     return value if isinstance(value, list) else []
 
 
+def text_inputs(headings: Mapping[str, str]) -> GiveBack:
+    """Give back these text inputs (custom_id -> the heading they come back under), in order."""
+
+    def given(interaction: discord.Interaction[Any], values: Values) -> list[Kept]:
+        return [Kept(heading, text_value(values, key)) for key, heading in headings.items()]
+
+    return given
+
+
+def every_text_input(interaction: discord.Interaction[Any], values: Values) -> list[Kept]:
+    """The default: every text the form carried."""
+    return [Kept("What you wrote", value) for value in values.values() if isinstance(value, str)]
+
+
 # PersistentModal subclasses that declare `submit_pattern` register themselves here on import.
 _DECLARED: list[type[PersistentModal]] = []
 
 
 class ModalRegistry:
     def __init__(self) -> None:
-        self._handlers: list[tuple[re.Pattern[str], ModalHandler]] = []
+        self._handlers: list[tuple[re.Pattern[str], ModalHandler, GiveBack]] = []
 
-    def register(self, pattern: str | re.Pattern[str], handler: ModalHandler) -> None:
+    def register(
+        self,
+        pattern: str | re.Pattern[str],
+        handler: ModalHandler,
+        *,
+        give_back: GiveBack | Mapping[str, str] | None = None,
+    ) -> None:
+        """`give_back`: what comes back to the person if the submission fails or is refused, as a
+        function or as {text input custom_id: heading}; None gives back every text input."""
         compiled = re.compile(pattern) if isinstance(pattern, str) else pattern
-        self._handlers = [(p, h) for p, h in self._handlers if p.pattern != compiled.pattern]
-        self._handlers.append((compiled, handler))
+        if give_back is None:
+            given: GiveBack = every_text_input
+        elif isinstance(give_back, Mapping):
+            given = text_inputs(give_back)
+        else:
+            given = give_back
+        self._handlers = [entry for entry in self._handlers if entry[0].pattern != compiled.pattern]
+        self._handlers.append((compiled, handler, given))
 
-    def _all(self) -> list[tuple[re.Pattern[str], ModalHandler]]:
+    def _all(self) -> list[tuple[re.Pattern[str], ModalHandler, GiveBack]]:
         declared = [
-            (re.compile(cls.submit_pattern), cls.submitted) for cls in _DECLARED if cls.submit_pattern
+            (re.compile(cls.submit_pattern), cls.submitted, cls.give_back)
+            for cls in _DECLARED
+            if cls.submit_pattern
         ]
         return [*self._handlers, *declared]
 
     def patterns(self) -> list[str]:
-        return [pattern.pattern for pattern, _ in self._all()]
+        return [pattern.pattern for pattern, _, _ in self._all()]
 
-    def find(self, custom_id: str) -> tuple[ModalHandler, re.Match[str]] | None:
-        for pattern, handler in self._all():
+    def find(self, custom_id: str) -> tuple[ModalHandler, GiveBack, re.Match[str]] | None:
+        for pattern, handler, give_back in self._all():
             match = pattern.fullmatch(custom_id)
             if match is not None:
-                return handler, match
+                return handler, give_back, match
         return None
 
     async def dispatch(self, interaction: discord.Interaction[Any]) -> bool:
@@ -99,10 +139,23 @@ class ModalRegistry:
         found = self.find(str(data.get("custom_id", "")))
         if found is None:
             return False
-        handler, match = found
-        async with friendly_errors(interaction):
-            await handler(interaction, match, submitted_values(data.get("components")))
+        handler, give_back, match = found
+        values = submitted_values(data.get("components"))
+        with watching_writes() as writes:
+            try:
+                await handler(interaction, match, values)
+            except Exception as error:
+                kept = _kept(give_back, interaction, values)
+                await handle_interaction_error(interaction, error, kept=kept, writes=writes)
         return True
+
+
+def _kept(give_back: GiveBack, interaction: discord.Interaction[Any], values: Values) -> list[Kept]:
+    try:
+        return give_back(interaction, values)
+    except Exception as error:  # the words matter more than their headings
+        log.warning("Giving back a form's text failed with %s; giving back every input", type(error).__name__)
+        return every_text_input(interaction, values)
 
 
 class PersistentModal(AttuneModal):
@@ -113,6 +166,9 @@ class PersistentModal(AttuneModal):
     """
 
     submit_pattern: ClassVar[str | None] = None
+    # What comes back to the person if a submission fails or is refused: text input custom_id ->
+    # heading. None gives back every text input; override `give_back` for anything else.
+    given_back: ClassVar[Mapping[str, str] | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -124,6 +180,12 @@ class PersistentModal(AttuneModal):
         cls, interaction: discord.Interaction[Any], match: re.Match[str], values: Values
     ) -> None:
         raise NotImplementedError
+
+    @classmethod
+    def give_back(cls, interaction: discord.Interaction[Any], values: Values) -> list[Kept]:
+        if cls.given_back is None:
+            return every_text_input(interaction, values)
+        return text_inputs(cls.given_back)(interaction, values)
 
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         """Nothing: ModalRegistry.dispatch answers, the same way before and after a restart."""

@@ -209,8 +209,9 @@ async def test_an_answer_after_the_partner_ended_the_pairing_is_refused_not_reve
     submitted = await fake.submit_modal(world.alice, form, {"mood": ["4"], "answer": "Alice, too late"})
     await submitted.response()
     await attune.settle()
-    reply = submitted.text()
+    reply = "\n".join(m.text() for m in submitted.all_messages()) or submitted.text()
     assert submitted.ephemeral and "closed" in reply
+    assert "Alice, too late" in reply, "the words typed are given back"
     assert "revealed" not in reply and "both answered" not in reply and "Saved" not in reply
     assert reveals_in(fake, couple) == []
     assert rounds(attune)[-1]["status"] == "closed"

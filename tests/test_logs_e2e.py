@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tests.support.harness import BotHarness
-from tests.test_privacy_e2e import every_flow, ok
+from tests.support.storage import fill_the_disk, free_the_disk
+from tests.test_privacy_e2e import every_flow, modal, ok
 
 LOGGERS = (
     "",
@@ -47,6 +48,36 @@ async def test_nothing_typed_and_not_the_token_reaches_any_log_record(
     await ok(await fake.slash(world.alice, world.general, "journal search", text="kettle sang"))
     typed.alice.append("kettle sang")
     await ok(await fake.slash(world.alice, world.general, "privacy export"))
+    # A failed save: the disk is full, the words come back to the person (once as a file), and
+    # the error is logged, without them.
+    full, long = "Alice unsaved: the night the storm kept us up", "Alice long unsaved 🌧 " * 120
+    typed.alice += [full, long]
+    opened = await fake.slash(world.alice, world.general, "journal write")
+    await opened.response()
+    await fill_the_disk(harness)
+    refused = await modal(harness, world.alice, opened, {"body": full})
+    assert "NOT saved" in refused.text() and full in refused.text()
+    refused = await modal(
+        harness, world.alice, await fake.slash(world.alice, world.general, "journal write"), {"body": long}
+    )
+    assert long.encode() in refused.message.files.values()
+    await free_the_disk(harness)
+    # A bug whose exception quotes what was typed: the log keeps the type and the frames only.
+    quoted = "Alice quoted: I need a quiet hour after work"
+    typed.alice.append(quoted)
+
+    async def quoting(user_id: int, boundary: str, consequence: str) -> None:
+        raise ValueError(f"could not store {boundary!r} / {consequence!r}")
+
+    boundaries = harness.running.services.boundaries
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(boundaries, "add", quoting)
+        opened = await fake.slash(world.alice, world.general, "boundary add")
+        failed = await modal(
+            harness, world.alice, opened, {"boundary": quoted, "consequence": "I'll go for a walk"}
+        )
+    assert "NOT saved" in failed.text() and quoted in failed.text()
+    assert any("ValueError" in record_text(r) for r in caplog.records), "the failure itself is logged"
     await harness.restart()
     await ok(await fake.slash(world.bob, world.general, "journal search", text="proud of us"))
 
@@ -59,7 +90,15 @@ async def test_nothing_typed_and_not_the_token_reaches_any_log_record(
         for secret in secrets:
             assert secret not in text, f"{secret!r} leaked in {record.name}: {text[:300]}"
     # The distinctive fragments too (an emoji and a word or two), in case of partial quoting.
-    fragments = ["🌙", "lighter after our walk", "no phones at dinner", "go quiet when I feel judged"]
+    fragments = [
+        "🌙",
+        "🌧",
+        "lighter after our walk",
+        "no phones at dinner",
+        "go quiet when I feel judged",
+        "storm kept us up",
+        "quiet hour after work",
+    ]
     joined = "\n".join(record_text(r) for r in records)
     for fragment in fragments:
         assert fragment not in joined

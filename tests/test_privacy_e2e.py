@@ -105,6 +105,10 @@ async def every_flow(attune: BotHarness, world: Any) -> Typed:
     await modal(attune, alice, await fake.press(alice, posted, "Answer"), answer)
     await modal(attune, bob, await fake.press(bob, posted, "Answer"), {"mood": ["5"], "answer": bob_answer})
     await fake.wait_for_message(thread, lambda m: "both answered" in m.content)
+    # The bot records the reveal's message id once Discord has answered the post: wait for that
+    # too, or a snapshot taken next can race the write.
+    revealed = "SELECT 1 FROM checkin_rounds WHERE reveal_message_id IS NOT NULL"
+    await fake.wait_for(lambda: bool(query(attune, revealed)))
     return typed
 
 

@@ -9,10 +9,11 @@ import pytest
 
 from bot.crypto import Cipher, DecryptionError, generate_key
 from bot.db import Database, DatabaseError
-from bot.db.database import available_migrations
-from bot.errors import StartupError
+from bot.db.database import available_migrations, watching_writes
+from bot.errors import SaveFailed, StartupError
 from bot.keycheck import verify_data_key
 from bot.repositories.meta import MetaRepository
+from tests.support.storage import fill_the_disk, free_the_disk
 
 
 async def test_migrations_reach_the_latest_version_once(database: Database) -> None:
@@ -70,6 +71,44 @@ async def test_a_transaction_rolls_back_whole(database: Database) -> None:
             await tx.execute("INSERT INTO meta (key, value) VALUES ('a', '1')")
             raise RuntimeError("boom")
     assert await meta.get("a") is None
+
+
+async def test_a_write_the_storage_refuses_is_rolled_back_and_raised_as_save_failed(
+    database: Database,
+) -> None:
+    await database.execute("CREATE TABLE notes (body TEXT)")
+    await database.execute("CREATE TABLE other (body TEXT)")
+    await fill_the_disk(database, tables=["notes"])  # SQLite itself answers SQLITE_FULL
+    with watching_writes() as writes:
+        with pytest.raises(SaveFailed, match="SQLITE_FULL"):
+            await database.execute("INSERT INTO notes (body) VALUES ('one')")
+        with pytest.raises(SaveFailed):
+            async with database.transaction() as tx:
+                await tx.execute("INSERT INTO other (body) VALUES ('accepted, then rolled back')")
+                await tx.fetchone("INSERT INTO notes (body) VALUES ('two') RETURNING body")
+        await database.execute("UPDATE other SET body = 'nothing matches' WHERE 0")
+    assert writes.nothing_saved, "a refused write and a rolled-back transaction commit nothing"
+    assert not database.connection.in_transaction
+    assert await database.fetchall("SELECT body FROM notes UNION ALL SELECT body FROM other") == []
+
+    await free_the_disk(database)
+    with watching_writes() as writes:
+        await database.execute("INSERT INTO notes (body) VALUES ('three')")
+        async with database.transaction() as tx:
+            await tx.execute("INSERT INTO other (body) VALUES ('four')")
+    assert (writes.committed, writes.uncertain) == (2, False)
+    assert [tuple(r) for r in await database.fetchall("SELECT body FROM notes")] == [("three",)]
+
+
+async def test_a_constraint_is_not_a_refused_save(database: Database) -> None:
+    """Repositories turn constraint violations into rules (AlreadyPaired...): they stay IntegrityError."""
+    await database.execute("CREATE TABLE once (id INTEGER PRIMARY KEY)")
+    await database.execute("INSERT INTO once (id) VALUES (1)")
+    with pytest.raises(sqlite3.IntegrityError):
+        async with database.transaction() as tx:
+            await tx.execute("INSERT INTO once (id) VALUES (1)")
+    with pytest.raises(sqlite3.IntegrityError):
+        await database.execute("INSERT INTO once (id) VALUES (1)")
 
 
 def test_sealed_values_open_only_in_their_own_column() -> None:

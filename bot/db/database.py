@@ -3,6 +3,14 @@
 SQLite serialises writers anyway; one connection plus one asyncio lock keeps every transaction
 whole (no coroutine can slip a statement into another's transaction) and makes shutdown simple:
 taking the lock waits for the write in progress.
+
+A write the storage refuses (SQLITE_FULL "database or disk is full", an I/O error, a read-only
+file) is rolled back and raised as `bot.errors.SaveFailed`, so callers can say plainly that it was
+NOT saved. Constraint violations stay sqlite3.IntegrityError: repositories turn those into rules.
+
+What an interaction saved is counted too (`watching_writes`, `watch_writes`): writes that changed
+rows and committed, and whether one was interrupted before SQLite answered. That is how the error
+handling in bot/tree.py knows, rather than guesses, whether "it was NOT saved" is true.
 """
 
 from __future__ import annotations
@@ -11,18 +19,80 @@ import asyncio
 import fcntl
 import logging
 import os
+import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
+
+from bot.errors import SaveFailed
 
 log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | dict[str, Any]
+T = TypeVar("T")
+
+_WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+@dataclass
+class WriteLog:
+    """What the writes of one interaction did, as SQLite reported it.
+
+    `committed` counts statements (and transactions) that changed rows and committed. `uncertain`
+    is set when a write was interrupted (cancelled, say) before SQLite answered: it may or may not
+    have committed. Only with neither is "nothing was saved" known to be true.
+    """
+
+    committed: int = 0
+    uncertain: bool = False
+
+    @property
+    def nothing_saved(self) -> bool:
+        return self.committed == 0 and not self.uncertain
+
+
+_WRITES: ContextVar[WriteLog | None] = ContextVar("attune_writes", default=None)
+
+
+def watch_writes() -> WriteLog:
+    """Count the writes made from here on in the current task (and the tasks it starts)."""
+    writes = WriteLog()
+    _WRITES.set(writes)
+    return writes
+
+
+@contextmanager
+def watching_writes() -> Iterator[WriteLog]:
+    """Count the writes made inside the block."""
+    writes = WriteLog()
+    token = _WRITES.set(writes)
+    try:
+        yield writes
+    finally:
+        _WRITES.reset(token)
+
+
+def current_writes() -> WriteLog | None:
+    return _WRITES.get()
+
+
+def refused_by_storage(error: BaseException) -> bool:
+    """The storage would not take a write: full, I/O, read-only, locked, corrupt... Not a
+    constraint (repositories handle those) and not a programming error (a bug, raised as is)."""
+    if isinstance(error, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+        return False
+    return isinstance(error, sqlite3.DatabaseError | OSError)
+
+
+def _save_failed(error: BaseException) -> SaveFailed:
+    return SaveFailed(str(getattr(error, "sqlite_errorname", None) or type(error).__name__))
 
 
 class DatabaseError(Exception):
@@ -168,32 +238,88 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
+        """BEGIN IMMEDIATE ... COMMIT. Whatever fails, the transaction is rolled back before the
+        error leaves; a refusal by the storage leaves as SaveFailed (nothing of it was stored)."""
         async with self._lock:
             connection = self.connection
-            await connection.execute("BEGIN IMMEDIATE")
+            await self._settle(connection)
+            writes = _WRITES.get()
+            try:
+                await connection.execute("BEGIN IMMEDIATE")
+            except BaseException as error:
+                if refused_by_storage(error):
+                    raise _save_failed(error) from error
+                raise
+            before = connection.total_changes
             try:
                 yield Transaction(connection)
-            except BaseException:
-                await connection.execute("ROLLBACK")
+            except BaseException as error:
+                await self._rollback(connection)
+                if refused_by_storage(error):
+                    raise _save_failed(error) from error
                 raise
-            else:
+            try:
                 await connection.execute("COMMIT")
+            except BaseException as error:
+                # A failed COMMIT leaves nothing stored: SQLite rolled back, or we do it now.
+                await self._rollback(connection)
+                if refused_by_storage(error):
+                    raise _save_failed(error) from error
+                if writes is not None and not isinstance(error, sqlite3.Error):
+                    writes.uncertain = True  # interrupted while SQLite was committing
+                raise
+            if writes is not None and connection.total_changes != before:
+                writes.committed += 1
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self._lock:
-            return await Transaction(self.connection).execute(sql, params)
+        return await self._statement(sql, lambda tx: tx.execute(sql, params))
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._lock:
-            return await Transaction(self.connection).fetchone(sql, params)
+        return await self._statement(sql, lambda tx: tx.fetchone(sql, params))
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._lock:
-            return await Transaction(self.connection).fetchall(sql, params)
+        return await self._statement(sql, lambda tx: tx.fetchall(sql, params))
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        return await self._statement(sql, lambda tx: tx.fetchval(sql, params))
+
+    async def _statement(self, sql: str, run: Callable[[Transaction], Awaitable[T]]) -> T:
+        """One statement in autocommit mode: it committed when this returns, and a statement that
+        raised committed nothing (SQLite rolls a failed statement back whole)."""
         async with self._lock:
-            return await Transaction(self.connection).fetchval(sql, params)
+            connection = self.connection
+            await self._settle(connection)
+            writes = _WRITES.get()
+            before = connection.total_changes
+            try:
+                result = await run(Transaction(connection))
+            except BaseException as error:
+                if not _WRITE_STATEMENT.match(sql):
+                    raise
+                if refused_by_storage(error):
+                    raise _save_failed(error) from error
+                if writes is not None and not isinstance(error, sqlite3.Error):
+                    writes.uncertain = True  # interrupted before SQLite answered
+                raise
+            if writes is not None and connection.total_changes != before:
+                writes.committed += 1
+            return result
+
+    async def _rollback(self, connection: aiosqlite.Connection) -> None:
+        if not connection.in_transaction:
+            return  # SQLite already rolled back (it does, for one, after SQLITE_FULL)
+        try:
+            await connection.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            reason = getattr(error, "sqlite_errorname", None) or type(error).__name__
+            log.error("A transaction could not be rolled back (%s); it will be before the next one", reason)
+
+    async def _settle(self, connection: aiosqlite.Connection) -> None:
+        """A transaction left open (its rollback failed or was interrupted) would swallow every
+        later statement uncommitted: roll it back before anything else runs."""
+        if connection.in_transaction:
+            log.warning("An unfinished transaction was rolled back")
+            await connection.execute("ROLLBACK")
 
     async def backup(self, destination: Path) -> None:
         """A consistent copy while the bot runs, through SQLite's online backup API."""

@@ -71,6 +71,8 @@ class BoundaryModal(PersistentModal, title="A boundary you'll keep"):
 
 
 BOUNDARY_MODAL = "attune:bd:add"
+# What comes back to the person, privately, if the boundary can't be saved (bot/modals.py).
+BOUNDARY_GIVEN_BACK = {"boundary": "Your boundary", "consequence": "What you'll do if it's crossed"}
 
 
 async def on_boundary_submit(interaction: Interaction, match: re.Match[str], values: Values) -> None:

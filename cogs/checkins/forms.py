@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 ANSWER_MODAL = r"attune:checkin:modal:(?P<round_id>[0-9]{1,20})"
 PERSONAL_MODAL = r"attune:checkin:personal-modal:(?P<round_id>[0-9]{1,20})"
+# What comes back to the person if a submission fails or is refused (bot/modals.py).
+ANSWER_GIVEN_BACK = {"answer": "Your answer"}
 
 MOODS = (
     ("1", "1 · really hard"),

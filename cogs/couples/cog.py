@@ -18,6 +18,7 @@ from bot.permissions import missing_permissions
 from bot.repositories.couples import Couple
 from bot.services.couples import Candidate
 from bot.timeparse import describe_days, zone_choices
+from bot.tree import GIVE_BACK
 from cogs.couples.membership import look_up
 from cogs.couples.views import invitation_view, leave_view, refresh_invitation_messages
 
@@ -36,7 +37,12 @@ class SetupCog(commands.Cog):
     def __init__(self, bot: AttuneBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="setup", description="Choose where couples' private threads live (moderators)")
+    @app_commands.command(
+        name="setup",
+        description="Choose where couples' private threads live (moderators)",
+        # Prose typed into an option: if /setup can't save it, it comes back (bot/tree.py).
+        extras={GIVE_BACK: {"resources": "Your server's support text"}},
+    )
     @app_commands.describe(
         channel="The channel under which each couple's private thread is created",
         timezone="The server's default time zone, for people who haven't set their own",

@@ -10,7 +10,8 @@ that does not exist, and nothing changes.
 from __future__ import annotations
 
 import re
-from typing import Any, Self
+from collections.abc import Mapping
+from typing import Any, ClassVar, Self
 
 import discord
 
@@ -191,6 +192,7 @@ class ReflectModal(PersistentModal):
     """
 
     submit_pattern = REFLECTION_MODAL.pattern
+    given_back: ClassVar[Mapping[str, str]] = {REFLECTION_INPUT: "Your reflection"}
 
     def __init__(self, run_id: int, exercise: Exercise, step: int, earlier: str | None) -> None:
         super().__init__(

@@ -10,5 +10,5 @@ from cogs.journal.views import DYNAMIC_ITEMS, MODAL_HANDLERS
 async def setup(bot: AttuneBot) -> None:
     await bot.add_cog(JournalCog(bot))
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
-    for pattern, handler in MODAL_HANDLERS:
-        bot.modals.register(pattern, handler)
+    for pattern, handler, given_back in MODAL_HANDLERS:
+        bot.modals.register(pattern, handler, give_back=given_back)

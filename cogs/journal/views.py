@@ -181,7 +181,15 @@ async def on_reflect(
     await send_preview(interaction, entry, zone)
 
 
-MODAL_HANDLERS = ((WRITE_MODAL, on_write), (EDIT_MODAL, on_edit), (REFLECT_MODAL, on_reflect))
+# What comes back to the person, privately, if a submission can't be saved (bot/modals.py).
+ENTRY_GIVEN_BACK = {"title": "Title", "body": "Your entry"}
+REFLECTION_GIVEN_BACK = {"title": "Title", "body": "What you'd like them to hear"}
+
+MODAL_HANDLERS = (
+    (WRITE_MODAL, on_write, ENTRY_GIVEN_BACK),
+    (EDIT_MODAL, on_edit, ENTRY_GIVEN_BACK),
+    (REFLECT_MODAL, on_reflect, REFLECTION_GIVEN_BACK),
+)
 
 
 async def send_preview(

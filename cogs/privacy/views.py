@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
 
 import discord
 
@@ -29,6 +30,7 @@ WARNING = (
 
 class DeleteModal(PersistentModal):
     submit_pattern = r"attune:privacy:delete"
+    given_back: ClassVar[Mapping[str, str]] = {}  # a confirmation phrase, not anyone's words
 
     def __init__(self) -> None:
         super().__init__(title="Erase everything Attune keeps", custom_id="attune:privacy:delete")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.clock import from_unix
+from bot.giveback import Kept
 from bot.modals import PersistentModal, Values, choice_values
 from bot.services.charts import Line, render_mood_chart
 from bot.tree import friendly_errors
@@ -176,6 +177,15 @@ class CheckupModal(PersistentModal):
             from cogs.resources.cog import send_resources
 
             await send_resources(bot, interaction)
+
+    @classmethod
+    def give_back(cls, interaction: discord.Interaction[AttuneBot], values: Values) -> list[Kept]:
+        """What was chosen, question by question, in words (if the checkup can't be saved)."""
+        bot = interaction.client
+        picked = {
+            question.id: choice_values(values, question.id) for question in bot.content.checkup.questions[:5]
+        }
+        return [Kept(question, chosen) for question, chosen in bot.services.progress.describe_checkup(picked)]
 
 
 def checkup_reply(bot: AttuneBot, result: CheckupResult) -> list[discord.Embed]:
