@@ -107,6 +107,22 @@ async def test_a_partner_back_while_attune_was_stopped_finds_the_couple_active_a
     assert {int(u) for r in asked for u in r["user_ids"]} == {world.alice.id, world.bob.id}
 
 
+async def test_a_partner_who_left_and_came_back_while_attune_was_stopped_is_back_in_the_thread(
+    attune: BotHarness, world: Any
+) -> None:
+    fake = attune.fake
+    thread = await pair(attune, world, world.alice, world.bob)
+    await attune.restart()  # Attune has seen when each partner joined the server
+    await attune.stop()
+    await fake.remove_member(world.guild, world.bob, dispatch=False)  # gone, out of the thread...
+    assert world.bob.id not in thread.member_ids
+    fake.add_member(world.guild, world.bob, dispatch=False)  # ...and back, all while Attune was away
+    await attune.start()
+    await attune.settle()
+    assert couple_status(attune, world.alice) == "active"
+    assert world.bob.id in thread.member_ids, "added back to their private thread"
+
+
 async def test_a_partner_gone_while_attune_was_stopped_pauses_the_couple_and_nothing_is_sent(
     attune: BotHarness, world: Any
 ) -> None:

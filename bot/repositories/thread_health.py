@@ -1,6 +1,10 @@
-"""Whether Attune can post in each couple's thread: a problem is noted once per outage."""
+"""Whether Attune can post in each couple's thread (a problem is noted once per outage), and
+whether both partners can still be in it."""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Mapping
 
 from bot.db import Database
 
@@ -45,3 +49,27 @@ class ThreadHealthRepository:
             (guild_id,),
         )
         return len(rows)
+
+    async def note_join_times(self, guild_id: int, joined: Mapping[int, int]) -> list[tuple[int, int]]:
+        """Record when each present partner of an active couple joined the server. Returns the
+        (couple id, user id) of those whose join time changed since it was last seen: they left
+        and came back while Attune was away."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT m.couple_id, m.user_id, m.guild_joined_at FROM couple_members m "
+                "JOIN couples c ON c.id = m.couple_id WHERE m.guild_id = ? AND m.current = 1 "
+                "AND c.status = 'active' AND m.user_id IN (SELECT value FROM json_each(?))",
+                (guild_id, json.dumps(sorted(joined))),
+            )
+            back: list[tuple[int, int]] = []
+            for couple_id, user_id, seen in rows:
+                now_seen = joined[int(user_id)]
+                if seen == now_seen:
+                    continue
+                if seen is not None:
+                    back.append((int(couple_id), int(user_id)))
+                await tx.execute(
+                    "UPDATE couple_members SET guild_joined_at = ? WHERE couple_id = ? AND user_id = ?",
+                    (now_seen, couple_id, user_id),
+                )
+        return back

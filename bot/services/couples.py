@@ -6,7 +6,7 @@ The rules live here; Discord calls (threads, messages) live in the cog and in Co
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -208,6 +208,17 @@ class CouplesService:
     async def thread_reachable(self, couple_id: int) -> bool:
         """A post went through; True when this ended an outage."""
         return await self._health.clear(couple_id)
+
+    async def rejoined_partners(self, guild_id: int, joined: Mapping[int, int]) -> list[tuple[Couple, int]]:
+        """Partners of active couples whose server join time differs from the one last seen (they
+        left and came back while Attune was away), with their couple; all join times recorded."""
+        back = await self._health.note_join_times(guild_id, joined)
+        found: list[tuple[Couple, int]] = []
+        for couple_id, user_id in back:
+            couple = await self._repo.couple_by_id(couple_id)
+            if couple is not None:
+                found.append((couple, user_id))
+        return found
 
     async def checkin_schedule(self, couple_id: int) -> CheckinScheduleInfo | None:
         return await self._repo.checkin_schedule(couple_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 
 import discord
 from discord import app_commands
@@ -318,6 +319,21 @@ class PairCog(commands.Cog):
         for couple in changes.resumed:
             log.info("Couple %s resumes: both partners are in the server again", couple.id)
             await self.bot.threads.add_back(couple, couple.partner_ids)
+        resumed = {couple.id for couple in changes.resumed}
+        await self._add_back_rejoined(guild, presence.present, skip=resumed)
+
+    async def _add_back_rejoined(self, guild: discord.Guild, present: Iterable[int], skip: set[int]) -> None:
+        """Someone who left and came back while Attune was away was taken out of their private
+        thread by Discord, though their couple never paused here: their join time changed."""
+        joined = {
+            member.id: int(member.joined_at.timestamp() * 1000)
+            for user_id in present
+            if (member := guild.get_member(user_id)) is not None and member.joined_at is not None
+        }
+        for couple, user_id in await self.bot.services.couples.rejoined_partners(guild.id, joined):
+            if couple.id not in skip:
+                log.info("A partner of couple %s rejoined the server while Attune was away", couple.id)
+                await self.bot.threads.add_back(couple, [user_id])
 
     @commands.Cog.listener()
     async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:

@@ -22,3 +22,7 @@ CREATE INDEX checkin_rounds_unposted_reveals ON checkin_rounds (id)
 ALTER TABLE couples ADD COLUMN thread_problem TEXT CHECK (thread_problem IN ('forbidden', 'missing'));
 ALTER TABLE couples ADD COLUMN thread_problem_since INTEGER;
 ALTER TABLE couples ADD COLUMN thread_problem_told INTEGER NOT NULL DEFAULT 0 CHECK (thread_problem_told IN (0, 1));
+
+-- When each partner joined the server, as last seen: a different time means they left and came
+-- back while Attune was away (and Discord took them out of their private thread meanwhile).
+ALTER TABLE couple_members ADD COLUMN guild_joined_at INTEGER;  -- unix milliseconds
