@@ -185,8 +185,7 @@ async def test_invite_accept_thread_status_and_leave(attune: BotHarness, world: 
     assert set(thread.member_ids) == {world.alice.id, world.bob.id, fake.bot_user.id}
     welcome = fake.messages_in(thread)[0].content
     assert world.alice.mention in welcome and world.bob.mention in welcome
-    assert "journal" in welcome and "not therapy" in welcome.lower() and "/resources" in welcome
-    assert "Check-ins" in welcome and "weekly summary" in welcome
+    assert "/checkin schedule" in welcome and "isn't therapy" in welcome and "/resources" in welcome
 
     # Both copies of the invitation now say it was accepted, without buttons.
     assert invitation.buttons() == [] and "accepted" in invitation.content

@@ -42,19 +42,14 @@ def thread_name(first: str, second: str) -> str:
     return f"{first[:half].rstrip()} & {second[: THREAD_NAME_MAX - 3 - half].rstrip()}"[:THREAD_NAME_MAX]
 
 
-def welcome_text(first_id: int, second_id: int, not_therapy: str) -> str:
+def welcome_text(first_id: int, second_id: int) -> str:
+    """Short and warm, about the first thing to do together (/help has the rest)."""
     return (
-        f"Welcome, <@{first_id}> and <@{second_id}>. 💛\n\n"
-        "This is your private thread: just the two of you (and Attune). It's a calm place to "
-        "practise being there for each other.\n\n"
-        "**What Attune posts here**\n"
-        "• Check-ins, when you schedule them (/checkin), for you both to answer side by side\n"
-        "• Reflections either of you chooses to share\n"
-        "• A short weekly summary of how things have been going\n\n"
-        "**What stays private**\n"
-        "Your journal, reflections you don't share, and the private checkup stay with you alone. "
-        "Nothing you write goes to your partner unless you choose to share it.\n\n"
-        f"{not_therapy.strip()} If you need support now, /resources lists places to turn to."
+        f"Welcome, <@{first_id}> and <@{second_id}> 💛 "
+        "This thread is just for the two of you (and Attune).\n\n"
+        "A good first step together: pick a time for a short check-in with `/checkin schedule`. "
+        "You each answer privately, and both answers appear here once you've both replied.\n\n"
+        "Your journal stays private. Attune isn't therapy: `/resources` has real help."
     )
 
 
@@ -142,7 +137,7 @@ class CoupleThreads:
                 raise UserFacingError(THREAD_PROBLEM)
             return existing
         text = (
-            welcome_text(first, second, self._bot.content.safety.not_therapy)
+            welcome_text(first, second)
             if old is None
             else new_thread_text(first, second)
         )

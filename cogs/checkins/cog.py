@@ -220,6 +220,7 @@ class CheckinCog(commands.Cog):
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     @checkin.command(name="nudges", description="Turn the DM that tells you a check-in is ready on or off")
+    @app_commands.describe(enabled="True: a DM tells you when a check-in is ready. False: no such DMs")
     async def nudges(self, interaction: discord.Interaction[AttuneBot], enabled: bool) -> None:
         now = unix(self.bot.clock.now())
         await self.bot.services.people.set_dm_nudges(interaction.user.id, enabled, now)
@@ -228,7 +229,9 @@ class CheckinCog(commands.Cog):
 
     @personal.command(name="set", description="A private check-in by DM at your own time")
     @app_commands.describe(
-        time="Local time, like 21:00 or 9pm", days="daily, weekdays, weekends, or mon,wed,fri"
+        time="Local time, like 21:00 or 9pm",
+        days="daily, weekdays, weekends, or mon,wed,fri",
+        timezone="Your time zone, like Europe/London (default: your /timezone, else the server's)",
     )
     @app_commands.autocomplete(timezone=zone_autocomplete)
     async def personal_set(
@@ -265,6 +268,7 @@ class CheckinCog(commands.Cog):
         )
 
     @app_commands.command(name="timezone", description="Set your own time zone")
+    @app_commands.describe(zone="Where you are, like Europe/London or America/New_York (type to search)")
     @app_commands.autocomplete(zone=zone_autocomplete)
     async def timezone(
         self, interaction: discord.Interaction[AttuneBot], zone: app_commands.Range[str, 1, 64]

@@ -74,7 +74,10 @@ class PersonalModal(PersistentModal):
         self.mood = mood_select()
         self.add_item(discord.ui.Label(text="How are you feeling?", component=self.mood))
         self.body: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            custom_id="answer", style=discord.TextStyle.paragraph, max_length=4000
+            custom_id="answer",
+            style=discord.TextStyle.paragraph,
+            max_length=4000,
+            placeholder="Whatever is true for you right now. Only you will read this.",
         )
         self.add_item(discord.ui.Label(text="Your answer", component=self.body))
 

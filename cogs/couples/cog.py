@@ -84,7 +84,8 @@ class SetupCog(commands.Cog):
         resources_line = (
             "Your server's support text is saved; /resources shows it."
             if settings.resources_text
-            else "No server support text yet; add it anytime with /setup resources:…"
+            else "No server support text yet: to add one, run /setup again with the same channel and "
+            "`resources:` (your local hotlines, say)."
         )
         await interaction.response.send_message(
             f"Attune is set up. 💛\n• Couples' private threads will live under {channel.mention}.\n"
@@ -223,7 +224,7 @@ class PairCog(commands.Cog):
             )
         schedule = await couples.checkin_schedule(couple.id)
         if schedule is None:
-            lines.append("Check-ins: none scheduled yet (/checkin sets them up).")
+            lines.append("Check-ins: none scheduled yet (`/checkin schedule` sets them up).")
         else:
             days = describe_days(schedule.weekdays)
             line = f"Check-ins: {days} at {schedule.local_time} ({schedule.timezone})"

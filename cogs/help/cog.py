@@ -1,47 +1,95 @@
+"""/help: a short first page (how to begin, in order) and a select for every other topic."""
+
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import AttuneBot, describe_commands
+from bot.client import AttuneBot
+from bot.tree import friendly_errors
 from bot.ui import ATTUNE_COLOUR
+from cogs.help.topics import FIRST_STEPS, START_KEY, TOPICS, Topic, topic
 
 INTRO = (
-    "Attune is a quiet place for the two of you to practise being there for each other: "
-    "short guided exercises, a private journal, gentle check-ins you answer side by side, "
-    "and a way to see your progress over time.\n\n"
-    "What you write is private unless you choose to share it."
+    "A quiet place for the two of you to practise being there for each other. "
+    "What you write stays private unless you choose to share it."
 )
+NOT_THERAPY = "Attune isn't therapy. If you need support now, `/resources` lists real help."
+TOPIC_SELECT = "attune:help:topic"
 
 
-def help_embed(bot: AttuneBot) -> discord.Embed:
+def start_embed() -> discord.Embed:
     embed = discord.Embed(title="Attune", description=INTRO, colour=ATTUNE_COLOUR)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for line in describe_commands(bot.tree):
-        groups[line.split(" ", 1)[0].split(":", 1)[0].lstrip("/")].append(line)
-    for name in sorted(groups):
-        embed.add_field(name=f"/{name}", value="\n".join(groups[name])[:1024], inline=False)
-    embed.add_field(name="This is not therapy", value=bot.content.safety.not_therapy[:1024], inline=False)
-    embed.set_footer(text="Need support now? /resources lists places to turn to.")
+    embed.add_field(name="How to begin", value=FIRST_STEPS, inline=False)
+    embed.add_field(name="Good to know", value=NOT_THERAPY, inline=False)
+    embed.set_footer(text="Choose a topic below to see more commands.")
     return embed
+
+
+def topic_embed(chosen: Topic, descriptions: dict[str, str]) -> discord.Embed:
+    lines = [f"`/{name}`: {descriptions.get(name, '')}" for name in chosen.commands]
+    embed = discord.Embed(
+        title=f"{chosen.emoji} {chosen.title}",
+        description=f"{chosen.blurb}\n\n" + "\n".join(lines),
+        colour=ATTUNE_COLOUR,
+    )
+    embed.set_footer(text=NOT_THERAPY.replace("`", ""))
+    return embed
+
+
+def topics_view(current: str = START_KEY) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(HelpTopicSelect(current))
+    return view
+
+
+class HelpTopicSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=TOPIC_SELECT):
+    """Stateless (the topic is the chosen value), so it answers after a restart too."""
+
+    def __init__(self, current: str = START_KEY) -> None:
+        options = [discord.SelectOption(label="How to begin", value=START_KEY, emoji="🧭")]
+        options += [discord.SelectOption(label=t.title, value=t.key, emoji=t.emoji) for t in TOPICS]
+        for option in options:
+            option.default = option.value == current
+        super().__init__(discord.ui.Select(custom_id=TOPIC_SELECT, options=options, placeholder="More help"))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> HelpTopicSelect:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
+        async with friendly_errors(interaction):
+            key = self.item.values[0] if self.item.values else START_KEY
+            chosen = topic(key)
+            help_cog = interaction.client.get_cog("HelpCog")
+            assert isinstance(help_cog, HelpCog)
+            embed = start_embed() if chosen is None else topic_embed(chosen, help_cog.descriptions())
+            await interaction.response.edit_message(embed=embed, view=topics_view(key))
 
 
 class HelpCog(commands.Cog):
     def __init__(self, bot: AttuneBot) -> None:
         self.bot = bot
-        # Built on first use, once every extension has added its commands: the tree and the
-        # content do not change while the bot runs, so walking the tree again on every /help
-        # would only cost time. discord.py serialises the embed afresh on each send.
-        self._embed: discord.Embed | None = None
+        # Built on first use, once every extension has added its commands: the tree does not
+        # change while the bot runs.
+        self._descriptions: dict[str, str] | None = None
+        self._start = start_embed()
 
-    def embed(self) -> discord.Embed:
-        if self._embed is None:
-            self._embed = help_embed(self.bot)
-        return self._embed
+    def descriptions(self) -> dict[str, str]:
+        if self._descriptions is None:
+            self._descriptions = {
+                command.qualified_name: command.description
+                for command in self.bot.tree.walk_commands()
+                if isinstance(command, app_commands.Command)
+            }
+        return self._descriptions
 
-    @app_commands.command(name="help", description="What Attune is, every command, and where to find help")
+    @app_commands.command(name="help", description="How to begin with Attune, and every command by topic")
     async def help(self, interaction: discord.Interaction[AttuneBot]) -> None:
-        await interaction.response.send_message(embed=self.embed(), ephemeral=True)
+        await interaction.response.send_message(embed=self._start, view=topics_view(), ephemeral=True)

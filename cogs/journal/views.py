@@ -82,7 +82,7 @@ class _EntryModal(AttuneModal):
             style=discord.TextStyle.paragraph,
             max_length=BODY_MAX,
             default=entry.body if entry else None,
-            placeholder=prompt.text if prompt else "Whatever is true for you right now.",
+            placeholder="Whatever is true for you right now.",  # the prompt, if any, stands above
         )
         self.add_item(discord.ui.Label(text=body_label, component=self.body_input))
         self.mood_input: discord.ui.Select[Any] | None = None
