@@ -90,7 +90,15 @@ async def serve(
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
-        await bot.start(settings.discord_token.get_secret_value())
+        try:
+            await bot.start(settings.discord_token.get_secret_value())
+        except Exception:
+            # A stop asked for while discord.py was still connecting pulls the HTTP session from
+            # under the connect, which then fails with whatever aiohttp raises. That is the stop
+            # working, not a crash: exit cleanly. Any failure without a stop asked for is real.
+            if not bot.is_closed():
+                raise
+            log.info("Stopped while connecting to Discord")
     log.info("Attune stopped cleanly")
 
 

@@ -14,7 +14,7 @@ async def test_start_syncs_commands_once_and_help_answers_privately(attune: BotH
     await ix.response()
     assert ix.ephemeral
     assert "not therapy" in ix.text().lower()
-    assert "/help" in ix.text()
+    assert "How to begin" in ix.text()
 
     await attune.restart()
     assert fake.command_sync_requests == 1, "unchanged commands must not be synced again"
@@ -59,3 +59,35 @@ async def test_without_a_dev_guild_commands_sync_globally_once(fake_discord, wor
         assert ix.ephemeral
     finally:
         await runner.stop()
+
+
+async def test_a_stop_while_connecting_to_the_gateway_ends_cleanly(
+    fake_discord, world, tmp_path, clock
+) -> None:
+    """SIGTERM can arrive while discord.py is still opening the gateway (seen under load): the
+    stop closes the HTTP session under the connect, and aiohttp then fails the connect with an
+    AssertionError. That is a clean stop, not a crash (exit 0, no traceback)."""
+    from bot.__main__ import serve
+    from tests.support.harness import make_settings
+
+    settings = make_settings(fake_discord, tmp_path / "data", discord_guild_id=world.guild.id)
+    connecting, stopping = asyncio.Event(), asyncio.Event()
+    built = []
+
+    def on_built(bot) -> None:
+        built.append(bot)
+
+        async def ws_connect(url, **kwargs):
+            connecting.set()
+            await stopping.wait()
+            raise AssertionError  # what aiohttp raised when its session was closed mid-connect
+
+        bot.http.ws_connect = ws_connect
+
+    running = asyncio.create_task(serve(settings, clock=clock, handle_signals=False, on_built=on_built))
+    await asyncio.wait_for(connecting.wait(), 10)  # set up, and now connecting
+    close = asyncio.create_task(built[0].close())
+    await fake_discord.wait_for(built[0].is_closed)  # the stop has reached discord.py's close
+    stopping.set()
+    await asyncio.wait_for(close, 10)
+    await asyncio.wait_for(running, 10)  # returns, raising nothing

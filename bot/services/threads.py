@@ -136,11 +136,7 @@ class CoupleThreads:
             if existing is None:
                 raise UserFacingError(THREAD_PROBLEM)
             return existing
-        text = (
-            welcome_text(first, second)
-            if old is None
-            else new_thread_text(first, second)
-        )
+        text = welcome_text(first, second) if old is None else new_thread_text(first, second)
         partners = discord.AllowedMentions(
             users=[discord.Object(id=first), discord.Object(id=second)], everyone=False, roles=False
         )

@@ -18,7 +18,7 @@ INTRO = (
     "A quiet place for the two of you to practise being there for each other. "
     "What you write stays private unless you choose to share it."
 )
-NOT_THERAPY = "Attune isn't therapy. If you need support now, `/resources` lists real help."
+NOT_THERAPY = "Attune is not therapy. If you need support now, `/resources` lists real help."
 TOPIC_SELECT = "attune:help:topic"
 
 

@@ -87,8 +87,20 @@ class Gateway:
         self.member_requests: list[dict[str, Any]] = []  # the `d` of every op 8 received
         self.connections: list[GatewayConnection] = []
         self.ready = asyncio.Event()
+        self._hold: tuple[asyncio.Event, asyncio.Event] | None = None
+
+    def hold_connections(self) -> tuple[asyncio.Event, asyncio.Event]:
+        """Hold the next websocket upgrade before it is answered (a slow network). Returns
+        (arrived, release): set `release` to let it through."""
+        self._hold = (asyncio.Event(), asyncio.Event())
+        return self._hold
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        held, self._hold = self._hold, None
+        if held is not None:
+            arrived, release = held
+            arrived.set()
+            await release.wait()
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
         conn = GatewayConnection(ws, request, request.query.get("compress") == "zlib-stream")
