@@ -102,7 +102,8 @@ async def test_write_list_read_edit_and_search(started: BotHarness, world: Any) 
     prompts = {p.id: p.text for p in attune.running.content.personal_prompts}
     shown = modal_text(modal)
     prompt_id = next(pid for pid, text in prompts.items() if text in shown)
-    assert modal_input(modal, "body")["placeholder"] == prompts[prompt_id]
+    assert shown.count(prompts[prompt_id]) == 1, "the prompt is shown once"
+    assert modal_input(modal, "body")["placeholder"] != prompts[prompt_id]
     saved = await answer(
         await fake.submit_modal(
             world.alice,
