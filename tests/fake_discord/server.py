@@ -153,6 +153,8 @@ class FakeDiscord(DriverMixin):
         self._rate: _RateLimiter | None = None
         self._tasks: set[asyncio.Future[Any]] = set()  # strong refs to fire-and-forget dispatches
         self.handling = 0  # HTTP requests being answered right now
+        # Set by the test harness while a bot runs: waits until the bot has no work in flight.
+        self.settle: Callable[[], Awaitable[None]] | None = None
         self._holds: list[Hold] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -513,6 +515,9 @@ class FakeDiscord(DriverMixin):
             return next((m for m in reversed(channel.messages) if predicate(m)), None)
 
         result: FakeMessage = await self.wait_for(find, timeout)
+        if self.settle is not None:
+            # A message is the first visible sign of some work, not its end: wait for the rest.
+            await self.settle()
         return result
 
     def busy(self, received_seq: int | None) -> str | None:

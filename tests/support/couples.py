@@ -31,6 +31,8 @@ async def pair(attune: BotHarness, world: Any, a: Any, b: Any) -> Any:
 
     # Both partners, not just "two members": the bot is a member too.
     await fake.wait_for(lambda: bool(ours()))
+    if fake.settle is not None:  # an in-process bot (a bot in another process has no such hook)
+        await fake.settle()
     return ours()[-1]
 
 

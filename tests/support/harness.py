@@ -65,6 +65,7 @@ class BotHarness:
             await asyncio.sleep(0.01)
         self.bot = built[0]
         self.starts += 1
+        self.fake.settle = self.settle
         if not self.scheduled_jobs:
             self.bot.scheduler.remove_all_jobs()
             await self.settle()
@@ -91,6 +92,7 @@ class BotHarness:
                 await asyncio.sleep(0.005)
 
     async def stop(self) -> None:
+        self.fake.settle = None
         if self.bot is not None and not self.bot.is_closed():
             await self.bot.close()
         if self._task is not None:
