@@ -260,8 +260,10 @@ class CheckinDispatcher:
         round_ = await self.repo.round(round_id)
         if round_ is None:
             return None
-        with contextlib.suppress(Exception):  # whatever failed was logged or noted; it is retried
+        try:
             await self._post_round(round_)
+        except Exception:
+            log.exception("Check-in round %s: posting it now failed; will retry", round_id)
         return await self.repo.round(round_id)
 
     # -- when the thread can't be posted in ------------------------------------------------------
