@@ -20,6 +20,7 @@ from bot.db import Database, Transaction
 _KNOWN = {
     "people",
     "journal_entries",
+    "journal_numbers",
     "exercise_runs",
     "exercise_reflections",
     "boundaries",
@@ -134,13 +135,14 @@ class PrivacyRepository:
                     "first_seen_at": row["created_at"],
                 }
             for row in await tx.fetchall(
-                "SELECT id, guild_id, kind, title_sealed, body_sealed, mood, prompt_id, round_id, "
+                "SELECT id, number, guild_id, kind, title_sealed, body_sealed, mood, prompt_id, round_id, "
                 "created_at, updated_at, shared_at FROM journal_entries WHERE user_id = ? ORDER BY created_at, id",
                 (user_id,),
             ):
                 data.journal.append(
                     {
                         "id": row["id"],
+                        "number": row["number"],
                         "kind": row["kind"],
                         "title": self._open(row["title_sealed"], "journal_entries.title_sealed"),
                         "body": self._open(row["body_sealed"], "journal_entries.body_sealed"),
@@ -366,6 +368,8 @@ class PrivacyRepository:
             rows["journal_entries"] = await tx.execute(
                 "DELETE FROM journal_entries WHERE user_id = ?", (user_id,)
             )
+            # The numbering goes with the entries: a journal started afresh begins at 1.
+            await tx.execute("DELETE FROM journal_numbers WHERE user_id = ?", (user_id,))
             rows["exercise_reflections"] = await tx.execute(
                 "DELETE FROM exercise_reflections WHERE run_id IN (SELECT id FROM exercise_runs WHERE user_id = ?)",
                 (user_id,),
