@@ -84,7 +84,9 @@ async def test_strangers_are_refused_by_every_button_select_and_modal(attune: Bo
     await invite.response()
     await invite.followups(1)
     await fake.wait_for(
-        lambda: query(attune, "SELECT 1 FROM invitations WHERE message_id IS NOT NULL AND status = 'pending'")
+        lambda: query(
+            attune, "SELECT 1 FROM invitations WHERE dm_message_id IS NOT NULL AND status = 'pending'"
+        )
     )
     alice = world.alice.id
     values = {

@@ -299,8 +299,9 @@ class PrivacyRepository:
                 "SELECT channel_id, message_id FROM posted_messages WHERE user_id = ?", (user_id,)
             ):
                 messages.append(MessageRef(row[0], row[1]))
-            # Their personal check-ins arrived by DM; invitations they received were copied by DM;
-            # invitations they sent were posted for them in the setup channel.
+            # Their personal check-ins arrived by DM; invitations they received came by DM; an
+            # invitation they sent or received may have a copy in the setup channel (the invitee's
+            # DMs were closed), naming them both.
             for row in await tx.fetchall(
                 "SELECT channel_id, message_id FROM checkin_rounds WHERE kind = 'personal' AND user_id = ? "
                 "AND message_id IS NOT NULL",
@@ -310,8 +311,10 @@ class PrivacyRepository:
             for row in await tx.fetchall(
                 "SELECT dm_channel_id, dm_message_id FROM invitations WHERE invitee_id = ? AND dm_message_id IS NOT NULL "
                 "UNION ALL SELECT channel_id, message_id FROM invitations WHERE inviter_id = ? "
+                "AND message_id IS NOT NULL "
+                "UNION ALL SELECT channel_id, message_id FROM invitations WHERE invitee_id = ? "
                 "AND message_id IS NOT NULL",
-                (user_id, user_id),
+                (user_id, user_id, user_id),
             ):
                 messages.append(MessageRef(row[0], row[1]))
 

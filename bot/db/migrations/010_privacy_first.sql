@@ -33,3 +33,10 @@ BEGIN
     SELECT user_id, number FROM journal_entries WHERE id = NEW.id
     ON CONFLICT (user_id) DO UPDATE SET last_number = max(last_number, excluded.last_number);
 END;
+
+-- Invitations leave no public trace: a pending invitation is expired when its time comes (not only
+-- when someone presses a button), and a closed invitation whose public copy is still up is found
+-- again until that copy is gone.
+CREATE INDEX invitations_pending_expiry ON invitations (expires_at) WHERE status = 'pending';
+CREATE INDEX invitations_public_left ON invitations (id)
+    WHERE status != 'pending' AND message_id IS NOT NULL;
