@@ -7,6 +7,7 @@ two, and typing "1" found nothing of his."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime
 from typing import Any
@@ -105,6 +106,12 @@ async def test_each_person_numbers_their_own_entries_from_one(attune: BotHarness
     journal = await reply(await fake.slash(bob, here, "journal export"))
     markdown = next(iter(journal.followup_messages[-1].files.values())).decode()
     assert "## Entry 1 · " in markdown and "## Entry 4 · " in markdown and "## Entry 5" not in markdown
+    exported = await reply(await fake.slash(bob, here, "privacy export"))
+    files = exported.followup_messages[-1].files
+    data = json.loads(next(v for k, v in files.items() if k.endswith(".json")))
+    assert [e["number"] for e in data["journal"]] == [1, 2, 4]
+    readable = next(v for k, v in files.items() if k.endswith(".md")).decode()
+    assert "Entry 1" in readable and "Entry 4" in readable
     ids = [
         r[0] for r in query(attune, "SELECT id FROM journal_entries WHERE user_id = ? ORDER BY id", bob.id)
     ]

@@ -74,6 +74,7 @@ class PersonData:
     user_id: int
     settings: dict[str, Any] | None = None
     journal: list[dict[str, Any]] = field(default_factory=list)
+    journal_last_number: int | None = None  # numbers are never reused: the last one given out
     exercises: list[dict[str, Any]] = field(default_factory=list)
     boundaries: list[dict[str, Any]] = field(default_factory=list)
     checkin_answers: list[dict[str, Any]] = field(default_factory=list)
@@ -87,6 +88,7 @@ class PersonData:
             (
                 self.settings,
                 self.journal,
+                self.journal_last_number,
                 self.exercises,
                 self.boundaries,
                 self.checkin_answers,
@@ -155,6 +157,9 @@ class PrivacyRepository:
                         "shared_at": row["shared_at"],
                     }
                 )
+            data.journal_last_number = await tx.fetchval(
+                "SELECT last_number FROM journal_numbers WHERE user_id = ?", (user_id,)
+            )
             runs = await tx.fetchall(
                 "SELECT id, exercise_id, step, status, started_at, finished_at, shared_step "
                 "FROM exercise_runs WHERE user_id = ? ORDER BY started_at, id",
