@@ -10,6 +10,7 @@ import discord
 
 from tests.fake_discord import FakeUser
 from tests.fake_discord.models import ALL_PERMISSIONS, PRIVATE_THREAD
+from tests.support.couples import invitation_for
 from tests.support.harness import BotHarness
 
 TABLES = ("guild_settings", "invitations", "couples", "couple_members")
@@ -50,10 +51,8 @@ async def invite(attune: BotHarness, world: Any, inviter: Any, invitee: Any) -> 
     fake = attune.fake
     ix = await fake.slash(inviter, world.general, "pair invite", partner=invitee)
     text = await reply(ix)
-    message = await fake.wait_for_message(
-        world.general, lambda m: invitee.mention in m.content and bool(m.buttons())
-    )
-    return text, message
+    await attune.settle()
+    return text, invitation_for(fake, world, invitee)
 
 
 async def pair(attune: BotHarness, world: Any, a: Any, b: Any) -> Any:
@@ -160,16 +159,15 @@ async def test_invite_accept_thread_status_and_leave(attune: BotHarness, world: 
     await set_up(attune, world)
 
     text, invitation = await invite(attune, world, world.alice, world.bob)
-    assert "Invitation sent" in text and "their DMs" in text
+    # By DM only (issue 14): nothing of it is posted in the server while Bob's DMs are open.
+    assert "Invitation sent" in text and "by DM" in text and "nothing about it is posted" in text
     assert invitation.buttons() == [
         ("Accept", f"attune:pair:accept:{statuses_id(attune)}", False),
         ("Decline", f"attune:pair:decline:{statuses_id(attune)}", False),
     ]
-    posted = [r for r in fake.requests_to("POST", rf"/channels/{world.general.id}/messages$")]
-    assert [str(u) for u in posted[-1].json["allowed_mentions"]["users"]] == [str(world.bob.id)]
-    assert posted[-1].json["allowed_mentions"]["parse"] == []
+    assert fake.messages_in(world.general) == []
     dm = fake.dm_messages(world.bob)
-    assert len(dm) == 1 and "alice" in dm[0].content and dm[0].buttons()
+    assert dm == [invitation] and "alice" in dm[0].content
 
     accept = await fake.press(world.bob, dm[0], "Accept")
     await accept.response()
@@ -187,8 +185,7 @@ async def test_invite_accept_thread_status_and_leave(attune: BotHarness, world: 
     assert world.alice.mention in welcome and world.bob.mention in welcome
     assert "/checkin schedule" in welcome and "isn't therapy" in welcome and "/resources" in welcome
 
-    # Both copies of the invitation now say it was accepted, without buttons.
-    assert invitation.buttons() == [] and "accepted" in invitation.content
+    # The DM copy now says, privately, that it was accepted, without buttons.
     assert dm[0].buttons() == [] and "accepted" in dm[0].content
 
     couple = couple_row(attune, world.alice)
@@ -346,10 +343,13 @@ async def test_closed_dms_still_deliver_the_invitation_in_the_channel(attune: Bo
     await set_up(attune, world)
     fake.close_dms(world.bob)
     text, message = await invite(attune, world, world.alice, world.bob)
-    assert "their DMs" not in text and world.general.mention in text
+    assert "Their DMs are closed to Attune" in text and world.general.mention in text
+    assert message in fake.messages_in(world.general)
     person = query(attune, "SELECT dm_reachable FROM people WHERE user_id = ?", (world.bob.id,))
     assert person and person[0]["dm_reachable"] == 0
     await pair_with(attune, world, message)
+    await attune.settle()
+    assert message.get("deleted") and message not in fake.messages_in(world.general)
 
 
 async def pair_with(attune: BotHarness, world: Any, message: Any) -> None:

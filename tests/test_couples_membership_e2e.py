@@ -239,26 +239,34 @@ async def test_accepting_closes_every_other_invitation_of_both_partners_everywhe
         (world.carol, world.alice),  # received by the inviter
         (world.mod, world.alice),  # received by the inviter, from someone else again
     ]
+    fake.close_dms(world.carol)  # Carol's invitation can only go to the setup channel
     for inviter, invitee in [(world.alice, world.bob), *others]:
         await reply(await fake.slash(inviter, world.general, "pair invite", partner=invitee))
+    await attune.settle()
     rows = query(attune, "SELECT * FROM invitations ORDER BY id")
-    assert len(rows) == 5 and all(r["message_id"] and r["dm_message_id"] for r in rows)
+    # By DM, each one; in the channel only the one whose invitee's DMs are closed.
+    assert len(rows) == 5 and [bool(r["message_id"]) for r in rows] == [False, True, False, False, False]
+    assert [bool(r["dm_message_id"]) for r in rows] == [True, False, True, True, True]
 
-    def copies(row: sqlite3.Row) -> list[Any]:
-        return [fake.messages[row["message_id"]][1], fake.messages[row["dm_message_id"]][1]]
-
-    assert all(m.buttons() for row in rows for m in copies(row))
-    accept = await fake.press(world.bob, copies(rows[0])[1], "Accept")  # from Bob's DMs
+    copies = {
+        row["id"]: [fake.messages[row[key]][1] for key in ("message_id", "dm_message_id") if row[key]]
+        for row in rows
+    }
+    public = copies[rows[1]["id"]][0]
+    assert all(m.buttons() for row in rows for m in copies[row["id"]])
+    accept = await fake.press(world.bob, copies[rows[0]["id"]][0], "Accept")  # from Bob's DMs
     await accept.response()
     await accept.followups(1)
+    await attune.settle()
 
-    def still_answerable() -> list[Any]:
-        return [m for row in rows[1:] for m in copies(row) if any(not off for _, _, off in m.buttons())]
-
-    await fake.wait_for(lambda: not still_answerable())
+    # The DM copies say it closed, without buttons; the public one is gone from the channel.
     for row in rows[1:]:
-        for message in copies(row):
+        for message in copies[row["id"]]:
+            if message is public:
+                continue
             assert message.buttons() == [] and message.content == "This invitation is closed now."
+    assert public.get("deleted") and public not in fake.messages_in(world.general)
+    assert not [m for m in fake.messages_in(world.general) if m.buttons()]
     assert [r["status"] for r in query(attune, "SELECT status FROM invitations ORDER BY id")] == [
         "accepted",
         "cancelled",
@@ -266,4 +274,5 @@ async def test_accepting_closes_every_other_invitation_of_both_partners_everywhe
         "cancelled",
         "cancelled",
     ]
-    assert all("accepted" in m.content and not m.buttons() for m in copies(rows[0]))
+    assert query(attune, "SELECT count(*) FROM invitations WHERE message_id IS NOT NULL")[0][0] == 0
+    assert all("accepted" in m.content and not m.buttons() for m in copies[rows[0]["id"]])

@@ -84,7 +84,7 @@ async def test_an_erasure_while_a_journal_share_is_in_flight_takes_the_post_down
     entry = await attune.running.services.journal.write(
         world.alice.id, title="Tuesday", body="ENTRY-ERASED: the letter I never sent", mood=3
     )
-    preview = await fake.slash(world.alice, world.general, "journal share", entry=str(entry.id))
+    preview = await fake.slash(world.alice, world.general, "journal share", entry=str(entry.number))
     await settled_reply(attune, preview)
 
     held = fake.hold("POST", rf"^/channels/{couple.id}/messages$")

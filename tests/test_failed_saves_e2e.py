@@ -96,7 +96,7 @@ async def journal_edit(attune: BotHarness, world: Any) -> Form:
         world.alice.id, title="Before", body="The first draft."
     )
     opened = await opened_by(
-        await attune.fake.slash(world.alice, world.general, "journal edit", entry=str(entry.id))
+        await attune.fake.slash(world.alice, world.general, "journal edit", entry=str(entry.number))
     )
     body = "The second draft, rewritten with care: I was scared, not angry."
     return Form(

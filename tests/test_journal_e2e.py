@@ -273,7 +273,7 @@ async def test_share_after_preview_edit_unshare_and_delete(started: BotHarness, 
     )
     in_thread = len(fake.messages_in(thread))
 
-    preview = await slash(fake, world.alice, world.general, "journal share", entry=str(entry.id))
+    preview = await slash(fake, world.alice, world.general, "journal share", entry=str(entry.number))
     assert "Thank you for the slow breakfast." in preview.text()
     assert preview.embeds[0]["author"]["name"] == "alice"
     assert [b[0] for b in preview.buttons()] == ["Post", "Cancel"]
@@ -282,8 +282,8 @@ async def test_share_after_preview_edit_unshare_and_delete(started: BotHarness, 
     assert "Nothing was posted" in cancelled.text()
     assert len(fake.messages_in(thread)) == in_thread
 
-    preview = await slash(fake, world.alice, world.general, "journal share", entry=str(entry.id))
-    second_preview = await slash(fake, world.alice, world.general, "journal share", entry=str(entry.id))
+    preview = await slash(fake, world.alice, world.general, "journal share", entry=str(entry.number))
+    second_preview = await slash(fake, world.alice, world.general, "journal share", entry=str(entry.number))
     posted = await answer(await fake.press(world.alice, preview, "Post"))
     await fake.wait_for(lambda: "Posted in" in posted.text())
     [shared] = embeds_by(fake, thread, "alice")
@@ -293,35 +293,37 @@ async def test_share_after_preview_edit_unshare_and_delete(started: BotHarness, 
     [row] = rows(attune)
     assert (row["shared_channel_id"], row["shared_message_id"]) == (thread.id, post.id)
 
-    again = await slash(fake, world.alice, world.general, "journal share", entry=str(entry.id))
+    again = await slash(fake, world.alice, world.general, "journal share", entry=str(entry.number))
     assert "already shared" in again.text()
     pressed_twice = await answer(await fake.press(world.alice, second_preview, "Post"))
     [refusal] = await pressed_twice.followups(1)
     assert "already shared" in refusal.text() and refusal.ephemeral
     assert len(embeds_by(fake, thread, "alice")) == 1  # one post, however many presses
 
-    editing = await answer(await fake.slash(world.alice, world.general, "journal edit", entry=str(entry.id)))
+    editing = await answer(
+        await fake.slash(world.alice, world.general, "journal edit", entry=str(entry.number))
+    )
     edited = await answer(await fake.submit_modal(world.alice, editing, {"body": "Thank you for Sunday."}))
     await edited.followups(1)
     assert "updated too" in reply_text(edited)
     assert embeds_by(fake, thread, "alice")[0]["description"] == "Thank you for Sunday."
 
-    unshared = await slash(fake, world.alice, world.general, "journal unshare", entry=str(entry.id))
+    unshared = await slash(fake, world.alice, world.general, "journal unshare", entry=str(entry.number))
     assert "Taken back" in reply_text(unshared)
     assert embeds_by(fake, thread, "alice") == []
     [row] = rows(attune)
     assert (row["shared_channel_id"], row["shared_message_id"]) == (None, None)
-    not_shared = await slash(fake, world.alice, world.general, "journal unshare", entry=str(entry.id))
+    not_shared = await slash(fake, world.alice, world.general, "journal unshare", entry=str(entry.number))
     assert "isn't shared" in not_shared.text()
 
-    preview = await slash(fake, world.alice, world.general, "journal share", entry=str(entry.id))
+    preview = await slash(fake, world.alice, world.general, "journal share", entry=str(entry.number))
     posted = await answer(await fake.press(world.alice, preview, "Post"))
     await fake.wait_for(lambda: embeds_by(fake, thread, "alice"))
-    confirm = await slash(fake, world.alice, world.general, "journal delete", entry=str(entry.id))
+    confirm = await slash(fake, world.alice, world.general, "journal delete", entry=str(entry.number))
     assert "takes that post down too" in confirm.text()
     kept = await answer(await fake.press(world.alice, confirm, "Keep it"))
     assert "Nothing was deleted" in kept.text() and len(rows(attune)) == 1
-    confirm = await slash(fake, world.alice, world.general, "journal delete", entry=str(entry.id))
+    confirm = await slash(fake, world.alice, world.general, "journal delete", entry=str(entry.number))
     deleted = await answer(await fake.press(world.alice, confirm, "Delete it"))
     assert "Deleted" in deleted.text()
     assert rows(attune) == [] and embeds_by(fake, thread, "alice") == []
@@ -371,7 +373,7 @@ async def test_export_is_the_whole_journal_as_markdown(started: BotHarness, worl
     assert attachment["filename"] == "attune-journal-2026-03-04.md"
     markdown = exported.message.files[attachment["filename"]].decode()
     assert markdown.startswith("# alice's Attune journal")
-    assert "## Tuesday 3 March 2026, 00:30: Day one" in markdown
+    assert "## Entry 1 · Tuesday 3 March 2026, 00:30: Day one" in markdown
     assert "mood 4/5" in markdown
     assert markdown.index("We laughed at dinner.") < markdown.index("A quieter day.\n\nStill okay.")
     assert "Bob's own thoughts." not in markdown

@@ -188,6 +188,6 @@ async def test_export_is_markdown_oldest_first(journal: JournalService, clock: F
     text = await journal.export_markdown(ALICE, zoneinfo.ZoneInfo("Europe/Paris"), "Alice")
     assert text is not None
     assert text.startswith("# Alice's Attune journal")
-    assert text.index("## Monday 2 March 2026, 23:30: First") < text.index("Second thoughts.")
+    assert text.index("## Entry 1 · Monday 2 March 2026, 23:30: First") < text.index("Second thoughts.")
     assert "mood 3/5" in text
     assert await journal.export_markdown(BOB, zoneinfo.ZoneInfo("UTC"), "Bob") is None

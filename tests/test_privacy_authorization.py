@@ -84,12 +84,17 @@ async def test_strangers_are_refused_by_every_button_select_and_modal(attune: Bo
     await invite.response()
     await invite.followups(1)
     await fake.wait_for(
-        lambda: query(attune, "SELECT 1 FROM invitations WHERE message_id IS NOT NULL AND status = 'pending'")
+        lambda: query(
+            attune, "SELECT 1 FROM invitations WHERE dm_message_id IS NOT NULL AND status = 'pending'"
+        )
     )
     alice = world.alice.id
     values = {
         "owner_id": str(alice),
         "entry_id": str(query(attune, "SELECT max(id) FROM journal_entries WHERE user_id = ?", alice)[0][0]),
+        # Journal buttons and forms name an entry by its owner's number ("n2"), not its id.
+        "entry": "n"
+        + str(query(attune, "SELECT max(number) FROM journal_entries WHERE user_id = ?", alice)[0][0]),
         "run_id": str(query(attune, "SELECT max(id) FROM exercise_runs WHERE user_id = ?", alice)[0][0]),
         "round_id": str(query(attune, "SELECT max(id) FROM checkin_rounds")[0][0]),
         "couple_id": str(
@@ -161,7 +166,8 @@ async def test_ids_of_other_peoples_things_behave_like_ids_that_do_not_exist(
     fake = attune.fake
     await every_flow(attune, world)
     alice = world.alice.id
-    entry = str(query(attune, "SELECT max(id) FROM journal_entries WHERE user_id = ?", alice)[0][0])
+    # People type their own entry numbers: Alice's newest number, typed by Bob.
+    entry = str(query(attune, "SELECT max(number) FROM journal_entries WHERE user_id = ?", alice)[0][0])
     boundary = str(query(attune, "SELECT max(id) FROM boundaries WHERE user_id = ?", alice)[0][0])
     before = snapshot(attune)
     for command, option, theirs, missing in [

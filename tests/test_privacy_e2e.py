@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -221,3 +222,81 @@ async def test_delete_is_answered_after_a_restart_with_the_modal_still_open(
     done = await ok(await fake.submit_modal(world.carol, opened, {"phrase": "delete my data"}))
     assert "erased" in done.text()
     assert query(attune, "SELECT 1 FROM journal_entries WHERE user_id = ?", world.carol.id) == []
+
+
+async def test_the_markdown_export_is_written_for_a_person(attune: BotHarness, world: Any) -> None:
+    """Names, not mentions; the person's own time; every answer under its question; exercise and
+    step titles; check-ups and settings in words; journal entries by their own numbers. Before
+    this, the file read "with <@…> since 2026-03-02T08:00:00Z", check-ups as a raw dict with an
+    epoch, exercises by internal id, answers without questions, and "dm nudges: True"."""
+    fake, alice, here = attune.fake, world.alice, world.general
+    typed = await every_flow(attune, world)
+    content = attune.running.content
+    opened = await fake.slash(alice, here, "progress checkup")
+    checkup = {
+        "heading": ["drifting"],
+        "progress": ["named-feelings", "kept-boundary"],
+        "red-flags": ["none"],
+        "outcome": ["too-early"],
+    }
+    await modal(attune, alice, opened, checkup)
+    # A personal check-in, answered by DM: kept in the journal, under its question.
+    await ok(await fake.slash(alice, here, "checkin personal set", time="8am", timezone="Europe/Paris"))
+    attune.clock.set(datetime(2026, 3, 3, 7, 0, 1, tzinfo=UTC))  # 08:00 in Paris
+    dispatcher = attune.running.checkin_dispatcher
+    assert dispatcher is not None
+    await dispatcher.tick()
+    await attune.settle()
+    dm = next(m for m in fake.dm_messages(alice) if "Write" in str(m.buttons()))
+    personal = "Alice personal: slept badly, but hopeful"
+    await modal(attune, alice, await fake.press(alice, dm, "Write"), {"mood": ["3"], "answer": personal})
+    await attune.settle()
+
+    ix = await ok(await fake.slash(alice, here, "privacy export"))
+    data, markdown = export_files(ix)
+    for text in [*typed.alice, personal]:
+        assert text in markdown, text
+
+    # The partner by name; no mention, no raw id.
+    assert "With bob since Mon 2 Mar 2026, 09:00" in markdown and "You invited bob" in markdown
+    assert "<@" not in markdown and str(world.bob.id) not in markdown
+    # Local times (Europe/Paris: 08:00 UTC is 09:00), readable; no ISO stamps, no epochs.
+    assert "Mon 2 Mar 2026, 09:00" in markdown and "(Europe/Paris)" in markdown
+    assert not re.search(r"\d{4}-\d\d-\d\dT|\b1\d{9}\b", markdown), "a raw timestamp"
+    # Every answer under its question.
+    rounds = query(attune, "SELECT prompt_id, kind FROM checkin_rounds ORDER BY id")
+    couple_prompt = next(content.prompt(r["prompt_id"]) for r in rounds if r["kind"] == "couple")
+    personal_prompt = next(content.prompt(r["prompt_id"]) for r in rounds if r["kind"] == "personal")
+    assert couple_prompt is not None and personal_prompt is not None
+    for prompt, answer in ((couple_prompt, typed.alice[-1]), (personal_prompt, personal)):
+        question = f"**{prompt.text}**"
+        assert question in markdown and markdown.index(question) < markdown.index(answer), prompt.text
+        between = markdown[markdown.index(question) : markdown.index(answer)]
+        assert "###" not in between, "the question belongs to the same answer"
+    # Exercises by title, reflections under their step's title.
+    exercise = content.exercise("what-sits-behind-the-wall")
+    assert exercise is not None
+    assert f"### {exercise.title}" in markdown and f"Step 1: {exercise.steps[0].title}" in markdown
+    assert "what-sits-behind-the-wall" not in markdown
+    # Check-ups in the words of the form; settings in words; entries by her own numbers.
+    for label in ("We're drifting further apart", "My partner named a feeling out loud", "I kept a boundary"):
+        assert label in markdown, label
+    assert "Where does this feel like it's heading?" in markdown
+    assert '{"heading"' not in markdown and 'drifting"' not in markdown
+    assert "Check-in reminders by DM: on" in markdown and "True" not in markdown
+    assert "### Entry 1 · " in markdown and "### Entry 3 · " in markdown
+
+    # The JSON stays complete and machine-readable: the stored values, with words added beside.
+    assert data["couples"][0]["partner_id"] == world.bob.id and data["couples"][0]["partner_name"] == "bob"
+    assert data["checkin_answers"][0]["prompt_id"] == couple_prompt.id
+    assert data["checkin_answers"][0]["question"] == couple_prompt.text
+    assert (
+        data["exercises"][0]["exercise_id"] == exercise.id and data["exercises"][0]["title"] == exercise.title
+    )
+    assert [e["number"] for e in data["journal"]] == [1, 2, 3]
+    [stored] = data["other"]["progress_checkups"]
+    assert json.loads(stored["answers"])["heading"] == ["drifting"]
+    assert stored["answers_in_words"]["Where does this feel like it's heading?"] == [
+        "We're drifting further apart"
+    ]
+    assert data["settings"]["dm_nudges"] is True and data["exported_at"].endswith("Z")

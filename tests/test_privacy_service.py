@@ -4,6 +4,7 @@ tables added by later features (found by their user_id column)."""
 from __future__ import annotations
 
 import json
+import zoneinfo
 
 import pytest
 
@@ -95,3 +96,47 @@ async def test_the_erase_is_one_transaction(
         await privacy.erase(ME, "delete my data")
     assert await database.fetchval("SELECT count(*) FROM journal_entries") == 1
     assert await database.fetchval("SELECT count(*) FROM people") == 1
+
+
+async def test_the_readable_file_uses_names_local_time_and_words(
+    privacy: PrivacyService, database: Database, clock: FakeClock
+) -> None:
+    # 2026-03-02 09:00 UTC; the partner's name comes from the lookup, the stranger's can't be found.
+    now = int(clock.now().timestamp())
+    await database.execute(
+        "INSERT INTO people (user_id, timezone, dm_nudges, created_at) VALUES (?, 'Asia/Tokyo', 0, ?)",
+        (ME, now),
+    )
+    await database.execute(
+        "INSERT INTO couples (id, guild_id, status, created_at) VALUES (1, 9, 'active', ?)", (now,)
+    )
+    for member in (ME, PARTNER):
+        await database.execute(
+            "INSERT INTO couple_members (couple_id, user_id, guild_id) VALUES (1, ?, 9)", (member,)
+        )
+    await database.execute(
+        "INSERT INTO invitations (guild_id, inviter_id, invitee_id, status, created_at, expires_at) "
+        "VALUES (9, 333, ?, 'declined', ?, ?)",
+        (ME, now, now + 1),
+    )
+    await database.execute(
+        "INSERT INTO exercise_runs (user_id, exercise_id, started_at, updated_at) "
+        "VALUES (?, 'gone-now', ?, ?)",
+        (ME, now, now),
+    )
+    await add_entry(database, ME, "an old page")
+
+    async def names(server_id: int | None, user_id: int) -> str | None:
+        return {PARTNER: "Sam"}.get(user_id)
+
+    files = await privacy.export(ME, zone=zoneinfo.ZoneInfo("Asia/Tokyo"), names=names)
+    text = files.markdown_text
+    assert "With Sam since Mon 2 Mar 2026, 18:00: together now" in text  # 09:00 UTC is 18:00 in Tokyo
+    assert "Someone invited you, Mon 2 Mar 2026, 18:00: declined" in text
+    assert "Check-in reminders by DM: off" in text and "Your time zone: Asia/Tokyo" in text
+    assert "### gone-now" in text  # an exercise since removed keeps its id rather than vanish
+    assert "### Entry 1 · Thu 1 Jan 1970, 09:00" in text
+    assert "your next entry will be entry 2" in text
+    data = json.loads(files.json_text)
+    assert data["couples"][0]["partner_name"] == "Sam" and data["invitations"][0]["other_person_name"] is None
+    assert data["readable_file_time_zone"] == "Asia/Tokyo" and data["journal_last_number"] == 1

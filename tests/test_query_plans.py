@@ -197,6 +197,12 @@ async def drive_everything(attune: BotHarness, world: Any) -> None:
         write = await step(lambda: fake.press(carol, dms[-1], "Write"))
         await modal(carol, write, {"mood": ["3"], "answer": "Quiet morning"})
     await slash(carol, "checkin personal off")
+    # Invitations: one sent and withdrawn, one left to expire, and the sweep that expires it.
+    await slash(carol, "pair invite", partner=world.dave)
+    await slash(carol, "pair cancel")
+    await slash(carol, "pair invite", partner=world.dave)
+    attune.clock.set(datetime(2026, 3, 13, 8, 0, tzinfo=UTC))
+    await attune.running.get_cog("PairCog").invitations.tick()  # type: ignore[union-attr]
 
     # Progress and privacy (when shipped), then a restart and the end of the pairing.
     for command in ("progress show", "progress summary", "progress checkups", "privacy export"):

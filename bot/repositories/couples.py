@@ -164,12 +164,42 @@ class CouplesRepository:
         message_id: int | None,
         dm_channel_id: int | None,
         dm_message_id: int | None,
-    ) -> None:
-        await self._db.execute(
+    ) -> Invitation | None:
+        """Record where the invitation was delivered; returns it as it is now (it may have been
+        answered meanwhile, so its copies need closing at once)."""
+        row = await self._db.fetchone(
             "UPDATE invitations SET channel_id = coalesce(?, channel_id), "
             "message_id = coalesce(?, message_id), dm_channel_id = coalesce(?, dm_channel_id), "
-            "dm_message_id = coalesce(?, dm_message_id) WHERE id = ?",
+            f"dm_message_id = coalesce(?, dm_message_id) WHERE id = ? RETURNING {_INVITATION}",
             (channel_id, message_id, dm_channel_id, dm_message_id, invitation_id),
+        )
+        return None if row is None else _invitation(row)
+
+    async def expire_due(self, now: int, limit: int) -> list[Invitation]:
+        """Pending invitations whose time is up become 'expired' (each once: the next call finds
+        only newer ones)."""
+        rows = await self._db.fetchall(
+            "UPDATE invitations SET status = 'expired', closed_at = ? WHERE id IN "
+            "(SELECT id FROM invitations WHERE status = 'pending' AND expires_at <= ? "
+            f"ORDER BY expires_at LIMIT ?) RETURNING {_INVITATION}",
+            (now, now, limit),
+        )
+        return sorted((_invitation(r) for r in rows), key=lambda i: i.id)
+
+    async def closed_with_public_copy(self, limit: int) -> list[Invitation]:
+        """Closed invitations whose copy in the setup channel is still recorded as up."""
+        rows = await self._db.fetchall(
+            f"SELECT {_INVITATION} FROM invitations WHERE status != 'pending' AND message_id IS NOT NULL "
+            "ORDER BY id LIMIT ?",
+            (limit,),
+        )
+        return [_invitation(r) for r in rows]
+
+    async def forget_public_copy(self, invitation_id: int, message_id: int) -> None:
+        """The public copy is gone (deleted, or out of reach for good): nothing left to take down."""
+        await self._db.execute(
+            "UPDATE invitations SET channel_id = NULL, message_id = NULL WHERE id = ? AND message_id = ?",
+            (invitation_id, message_id),
         )
 
     async def close_invitation(self, invitation_id: int, status: str, now: int) -> Invitation | None:

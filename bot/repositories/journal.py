@@ -2,7 +2,12 @@
 
 Title and body are sealed here on the way in and opened on the way out, so nothing above this layer
 sees ciphertext and nothing below it sees plaintext. Every lookup takes the author's user_id with the
-entry id: someone else's entry id finds nothing, exactly like an id that does not exist.
+entry id (or the author's own entry number): someone else's entry finds nothing, exactly like one
+that does not exist.
+
+People see and type their own numbers (1, 2, 3... per person, never reused after a delete); the id
+is the database's own and never leaves the bot. Each INSERT takes the next number from
+journal_numbers in the same statement, and a trigger (migration 010) moves the counter on.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ KINDS = ("entry", "reflection", "checkin", "exercise")
 
 @dataclass(frozen=True)
 class Entry:
-    id: int
+    id: int  # the database's own; never shown
+    number: int  # the author's own numbering: 1, 2, 3...
     user_id: int
     guild_id: int | None
     kind: str
@@ -42,9 +48,11 @@ class Entry:
 
 
 _COLUMNS = (
-    "id, user_id, guild_id, kind, title_sealed, body_sealed, mood, prompt_id, round_id, created_at, "
+    "id, number, user_id, guild_id, kind, title_sealed, body_sealed, mood, prompt_id, round_id, created_at, "
     "updated_at, shared_channel_id, shared_message_id, shared_at"
 )
+# The author's next number, inside the INSERT that uses it (so two writes can never share one).
+_NEXT_NUMBER = "(SELECT coalesce(max(last_number), 0) + 1 FROM journal_numbers WHERE user_id = ?)"
 
 
 class JournalRepository:
@@ -70,7 +78,7 @@ class JournalRepository:
         timezone and their server's (None when unset): one round trip to SQLite, not three."""
         row = await self._db.fetchone(
             "INSERT INTO journal_entries (user_id, guild_id, kind, title_sealed, body_sealed, mood, "
-            "prompt_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            f"prompt_id, created_at, updated_at, number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {_NEXT_NUMBER}) "
             f"RETURNING {_COLUMNS}, "
             "(SELECT timezone FROM people WHERE user_id = ?) AS person_timezone, "
             "(SELECT timezone FROM guild_settings WHERE guild_id = ?) AS server_timezone",
@@ -85,6 +93,7 @@ class JournalRepository:
                 now,
                 now,
                 user_id,
+                user_id,
                 guild_id,
             ),
         )
@@ -97,11 +106,20 @@ class JournalRepository:
         """One entry per (person, round): answering again updates it instead of adding another."""
         row = await self._db.fetchone(
             "INSERT INTO journal_entries (user_id, kind, body_sealed, mood, prompt_id, round_id, "
-            "created_at, updated_at) VALUES (?, 'checkin', ?, ?, ?, ?, ?, ?) "
+            f"created_at, updated_at, number) VALUES (?, 'checkin', ?, ?, ?, ?, ?, ?, {_NEXT_NUMBER}) "
             "ON CONFLICT (user_id, round_id) WHERE round_id IS NOT NULL DO UPDATE SET "
             "body_sealed = excluded.body_sealed, mood = excluded.mood, prompt_id = excluded.prompt_id, "
             f"updated_at = excluded.updated_at RETURNING {_COLUMNS}",
-            (user_id, self._cipher.seal(body, column=BODY_COLUMN), mood, prompt_id, round_id, now, now),
+            (
+                user_id,
+                self._cipher.seal(body, column=BODY_COLUMN),
+                mood,
+                prompt_id,
+                round_id,
+                now,
+                now,
+                user_id,
+            ),
         )
         assert row is not None
         return self._entry(row)
@@ -169,6 +187,12 @@ class JournalRepository:
         )
         return None if row is None else self._entry(row)
 
+    async def get_by_number(self, *, user_id: int, number: int) -> Entry | None:
+        row = await self._db.fetchone(
+            f"SELECT {_COLUMNS} FROM journal_entries WHERE user_id = ? AND number = ?", (user_id, number)
+        )
+        return None if row is None else self._entry(row)
+
     async def count(self, user_id: int) -> int:
         value = await self._db.fetchval("SELECT count(*) FROM journal_entries WHERE user_id = ?", (user_id,))
         return int(value or 0)
@@ -204,6 +228,7 @@ class JournalRepository:
     def _entry(self, row: Row) -> Entry:
         return Entry(
             id=row["id"],
+            number=row["number"],
             user_id=row["user_id"],
             guild_id=row["guild_id"],
             kind=row["kind"],

@@ -20,6 +20,7 @@ from bot.db import Database, Transaction
 _KNOWN = {
     "people",
     "journal_entries",
+    "journal_numbers",
     "exercise_runs",
     "exercise_reflections",
     "boundaries",
@@ -73,6 +74,7 @@ class PersonData:
     user_id: int
     settings: dict[str, Any] | None = None
     journal: list[dict[str, Any]] = field(default_factory=list)
+    journal_last_number: int | None = None  # numbers are never reused: the last one given out
     exercises: list[dict[str, Any]] = field(default_factory=list)
     boundaries: list[dict[str, Any]] = field(default_factory=list)
     checkin_answers: list[dict[str, Any]] = field(default_factory=list)
@@ -86,6 +88,7 @@ class PersonData:
             (
                 self.settings,
                 self.journal,
+                self.journal_last_number,
                 self.exercises,
                 self.boundaries,
                 self.checkin_answers,
@@ -134,13 +137,14 @@ class PrivacyRepository:
                     "first_seen_at": row["created_at"],
                 }
             for row in await tx.fetchall(
-                "SELECT id, guild_id, kind, title_sealed, body_sealed, mood, prompt_id, round_id, "
+                "SELECT id, number, guild_id, kind, title_sealed, body_sealed, mood, prompt_id, round_id, "
                 "created_at, updated_at, shared_at FROM journal_entries WHERE user_id = ? ORDER BY created_at, id",
                 (user_id,),
             ):
                 data.journal.append(
                     {
                         "id": row["id"],
+                        "number": row["number"],
                         "kind": row["kind"],
                         "title": self._open(row["title_sealed"], "journal_entries.title_sealed"),
                         "body": self._open(row["body_sealed"], "journal_entries.body_sealed"),
@@ -153,6 +157,9 @@ class PrivacyRepository:
                         "shared_at": row["shared_at"],
                     }
                 )
+            data.journal_last_number = await tx.fetchval(
+                "SELECT last_number FROM journal_numbers WHERE user_id = ?", (user_id,)
+            )
             runs = await tx.fetchall(
                 "SELECT id, exercise_id, step, status, started_at, finished_at, shared_step "
                 "FROM exercise_runs WHERE user_id = ? ORDER BY started_at, id",
@@ -297,8 +304,9 @@ class PrivacyRepository:
                 "SELECT channel_id, message_id FROM posted_messages WHERE user_id = ?", (user_id,)
             ):
                 messages.append(MessageRef(row[0], row[1]))
-            # Their personal check-ins arrived by DM; invitations they received were copied by DM;
-            # invitations they sent were posted for them in the setup channel.
+            # Their personal check-ins arrived by DM; invitations they received came by DM; an
+            # invitation they sent or received may have a copy in the setup channel (the invitee's
+            # DMs were closed), naming them both.
             for row in await tx.fetchall(
                 "SELECT channel_id, message_id FROM checkin_rounds WHERE kind = 'personal' AND user_id = ? "
                 "AND message_id IS NOT NULL",
@@ -308,8 +316,10 @@ class PrivacyRepository:
             for row in await tx.fetchall(
                 "SELECT dm_channel_id, dm_message_id FROM invitations WHERE invitee_id = ? AND dm_message_id IS NOT NULL "
                 "UNION ALL SELECT channel_id, message_id FROM invitations WHERE inviter_id = ? "
+                "AND message_id IS NOT NULL "
+                "UNION ALL SELECT channel_id, message_id FROM invitations WHERE invitee_id = ? "
                 "AND message_id IS NOT NULL",
-                (user_id, user_id),
+                (user_id, user_id, user_id),
             ):
                 messages.append(MessageRef(row[0], row[1]))
 
@@ -366,6 +376,8 @@ class PrivacyRepository:
             rows["journal_entries"] = await tx.execute(
                 "DELETE FROM journal_entries WHERE user_id = ?", (user_id,)
             )
+            # The numbering goes with the entries: a journal started afresh begins at 1.
+            await tx.execute("DELETE FROM journal_numbers WHERE user_id = ?", (user_id,))
             rows["exercise_reflections"] = await tx.execute(
                 "DELETE FROM exercise_reflections WHERE run_id IN (SELECT id FROM exercise_runs WHERE user_id = ?)",
                 (user_id,),

@@ -261,14 +261,28 @@ class CouplesService:
         message_id: int | None = None,
         dm_channel_id: int | None = None,
         dm_message_id: int | None = None,
-    ) -> None:
-        await self._repo.set_invitation_messages(
+    ) -> Invitation | None:
+        """Where the invitation went; returns it as it is now (answered meanwhile, perhaps)."""
+        return await self._repo.set_invitation_messages(
             invitation_id,
             channel_id=channel_id,
             message_id=message_id,
             dm_channel_id=dm_channel_id,
             dm_message_id=dm_message_id,
         )
+
+    async def expire_due(self, limit: int = 100) -> list[Invitation]:
+        """Expire the pending invitations whose 7 days are up, when they are up (not only when
+        someone presses a button); each is returned once, so its messages are closed once."""
+        return await self._repo.expire_due(self._now(), limit)
+
+    async def closed_with_public_copy(self, limit: int = 50) -> list[Invitation]:
+        """Closed invitations whose public copy (in the setup channel) is still up: to take down."""
+        return await self._repo.closed_with_public_copy(limit)
+
+    async def forget_public_copy(self, invitation: Invitation) -> None:
+        if invitation.message_id is not None:
+            await self._repo.forget_public_copy(invitation.id, invitation.message_id)
 
     async def invitation_for_invitee(self, invitation_id: int, user_id: int) -> Invitation:
         """The invitation, if it is addressed to this person; anything else looks like it isn't there."""

@@ -1,7 +1,11 @@
 """The private journal: each person's own, seen by nobody unless its author shares an entry.
 
 Every method takes the acting person's user_id and only ever touches that person's entries. An
-entry id that belongs to someone else raises exactly the same NotFound as one that does not exist.
+entry that belongs to someone else raises exactly the same NotFound as one that does not exist.
+
+People name their entries by their own numbers (entry 1, 2, 3...: `Entry.number`), typed or picked
+from autocomplete; buttons and forms carry an entry key ("n3": the owner's number 3). The database
+id never reaches a person.
 Validation happens before anything is stored, so a refused entry leaves nothing half-way.
 """
 
@@ -142,8 +146,20 @@ class JournalService:
         return entry
 
     async def get_by_ref(self, user_id: int, reference: str) -> Entry:
-        """The author's entry named by an autocomplete value (its id as text)."""
-        return await self.get(user_id, parse_entry_ref(reference))
+        """The author's entry named by what they typed or picked: their own number ("3", "#3")."""
+        return await self.get_by_number(user_id, parse_entry_ref(reference))
+
+    async def get_by_number(self, user_id: int, number: int) -> Entry:
+        entry = await self._repo.get_by_number(user_id=user_id, number=number)
+        if entry is None:
+            raise NotFound(ENTRY_NOT_FOUND)
+        return entry
+
+    async def get_by_key(self, user_id: int, key: str) -> Entry:
+        """The author's entry named by a button's or form's entry key (see `entry_key`)."""
+        if key.startswith("n"):
+            return await self.get_by_number(user_id, parse_entry_ref(key[1:]))
+        return await self.get(user_id, parse_entry_ref(key))  # a button made before numbers: the id
 
     async def page(self, user_id: int, page: int) -> JournalPage:
         total = await self._repo.count(user_id)
@@ -175,15 +191,18 @@ class JournalService:
     async def suggestions(
         self, user_id: int, typed: str, zone: zoneinfo.ZoneInfo, *, limit: int = 25
     ) -> list[Entry]:
-        """Autocomplete: the author's entries matching what they typed (title, words, date or id)."""
+        """Autocomplete: the author's entries matching what they typed (their number, title, words
+        or date); the entry whose number it is comes first."""
         needle = _fold(typed)
         entries = await self._repo.all_for(user_id)
         if needle:
             entries = [
                 e
                 for e in entries
-                if needle in _fold(f"{e.id} {e.title or ''} {e.body} {entry_date(e, zone)}")
+                if needle in _fold(f"#{e.number} {e.title or ''} {e.body} {entry_date(e, zone)}")
             ]
+            number = needle.removeprefix("#")
+            entries.sort(key=lambda e: str(e.number) != number)  # stable: newest first otherwise
         return entries[:limit]
 
     # -- prompts -----------------------------------------------------------------------------
@@ -274,7 +293,12 @@ class JournalService:
         ]
         for entry in entries:
             heading = entry.title or KIND_NAMES.get(entry.kind, "Entry")
-            lines += ["---", "", f"## {entry_datetime(entry, zone)}: {_md_line(heading)}", ""]
+            lines += [
+                "---",
+                "",
+                f"## Entry {entry.number} · {entry_datetime(entry, zone)}: {_md_line(heading)}",
+                "",
+            ]
             facts = [f"*{KIND_NAMES.get(entry.kind, 'Entry')}*"]
             if entry.mood is not None:
                 facts.append(f"mood {entry.mood}/5 ({MOODS[entry.mood]})")
@@ -297,6 +321,19 @@ KIND_NAMES = {
     "checkin": "Check-in",
     "exercise": "Exercise",
 }
+
+
+# A button's or form's entry key: "n" and the owner's number ("n3"); a bare id came before numbers.
+ENTRY_KEY = r"n?[0-9]{1,20}"
+
+
+def entry_key(entry: Entry) -> str:
+    return f"n{entry.number}"
+
+
+def number_of_key(key: str) -> int | None:
+    """The owner's number an entry key names, when it names one (not an older, id-based key)."""
+    return int(key[1:]) if key.startswith("n") and key[1:].isdigit() else None
 
 
 def parse_entry_ref(reference: str) -> int:

@@ -7,6 +7,8 @@ for a typed phrase first; a wrong phrase changes nothing.
 from __future__ import annotations
 
 import json
+import zoneinfo
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +17,11 @@ from bot.clock import Clock, unix
 from bot.content import ContentLibrary
 from bot.errors import UserFacingError
 from bot.repositories.privacy import Erasure, PersonData, PrivacyRepository
+from bot.services import privacy_readable
+
+# Looks up the name a server shows for a person (server id or None, user id): None when unknown.
+# The cog supplies it (it can ask Discord); this service never imports discord.
+NameLookup = Callable[[int | None, int], Awaitable[str | None]]
 
 CONFIRM_PHRASE = "delete my data"
 WRONG_PHRASE = (
@@ -70,110 +77,66 @@ class PrivacyService:
         """The post was taken down (its words were erased while it was in flight)."""
         await self.repo.forget_post(channel_id, message_id)
 
-    async def export(self, user_id: int) -> ExportFiles:
+    async def export(
+        self, user_id: int, *, zone: zoneinfo.ZoneInfo | None = None, names: NameLookup | None = None
+    ) -> ExportFiles:
+        """The JSON file (complete; times ISO 8601 UTC; ids as stored, with the words they stand
+        for added beside them) and the Markdown file (for the person: `zone`, names from `names`)."""
+        zone = zone or zoneinfo.ZoneInfo("UTC")
         data = await self.repo.collect(user_id)
+        known = await self._names(data, names)
         document = {
             "about": "Everything Attune keeps that you wrote or chose. Times are UTC.",
             "exported_at": _iso(self.now()),
-            **_with_iso_times(asdict(data)),
+            "readable_file_time_zone": zone.key,
+            **_with_iso_times(self._with_words(asdict(data), known)),
         }
         return ExportFiles(
             json_text=json.dumps(document, ensure_ascii=False, indent=2),
-            markdown_text=self._markdown(data),
+            markdown_text=privacy_readable.render(data, self._content, zone, known, self.now()),
             empty=data.is_empty(),
         )
+
+    async def _names(self, data: PersonData, lookup: NameLookup | None) -> privacy_readable.Names:
+        wanted = {(c["server_id"], c["partner_id"]) for c in data.couples if c["partner_id"]}
+        wanted |= {(i["server_id"], i["other_person_id"]) for i in data.invitations}
+        names: dict[tuple[int | None, int], str] = {}
+        if lookup is None:
+            return names
+        for server_id, person_id in sorted(wanted, key=lambda key: (key[0] or 0, key[1])):
+            name = await lookup(server_id, person_id)
+            if name:
+                names[(server_id, person_id)] = name
+        return names
+
+    def _with_words(self, document: dict[str, Any], names: privacy_readable.Names) -> dict[str, Any]:
+        """Beside each stored id, what it stood for when exported (prompt, exercise and step titles,
+        names): added keys only, the stored ones stay as they are."""
+        content = self._content
+        for entry in document["journal"]:
+            prompt = content.prompt(entry["prompt_id"]) if entry["prompt_id"] else None
+            entry["prompt_text"] = prompt.text if prompt else None
+        for answer in document["checkin_answers"]:
+            prompt = content.prompt(answer["prompt_id"]) if answer["prompt_id"] else None
+            answer["question"] = prompt.text if prompt else None
+        for run in document["exercises"]:
+            exercise = content.exercise(run["exercise_id"])
+            run["title"] = exercise.title if exercise else None
+            for reflection in run["reflections"]:
+                steps = exercise.steps if exercise else ()
+                step = steps[reflection["step"]] if reflection["step"] < len(steps) else None
+                reflection["step_title"] = step.title if step else None
+        for couple in document["couples"]:
+            couple["partner_name"] = names.get((couple["server_id"], couple["partner_id"]))
+        for invitation in document["invitations"]:
+            invitation["other_person_name"] = names.get(
+                (invitation["server_id"], invitation["other_person_id"])
+            )
+        for checkup in document["other"].get("progress_checkups", []):
+            checkup["answers_in_words"] = privacy_readable.checkup_words(content, checkup.get("answers"))
+        return document
 
     async def erase(self, user_id: int, typed_phrase: str) -> Erasure:
         if not phrase_matches(typed_phrase):
             raise UserFacingError(WRONG_PHRASE)
         return await self.repo.erase(user_id)
-
-    # -- the readable file ----------------------------------------------------------------------
-
-    def _markdown(self, data: PersonData) -> str:
-        out = [
-            "# Your Attune data",
-            "",
-            f"Exported {_when(self.now())}. Everything Attune keeps that you wrote or chose; "
-            "the JSON file beside this one holds the same, complete.",
-            "",
-        ]
-        if data.settings:
-            out += ["## Settings", ""]
-            out += [
-                f"- {key.replace('_', ' ')}: {value}" for key, value in _with_iso_times(data.settings).items()
-            ]
-            out.append("")
-        if data.journal:
-            out += [f"## Journal ({len(data.journal)})", ""]
-            for entry in data.journal:
-                title = entry["title"] or entry["kind"].capitalize()
-                mood = f" · mood {entry['mood']}/5" if entry["mood"] else ""
-                out += [
-                    f"### {_when(entry['created_at'])}: {_line(title)}",
-                    "",
-                    f"*{entry['kind']}*{mood}",
-                    "",
-                ]
-                out += [entry["body"] or "", ""]
-        if data.exercises:
-            out += [f"## Exercises ({len(data.exercises)})", ""]
-            for run in data.exercises:
-                out += [f"### {run['exercise_id']} ({run['status']}, started {_when(run['started_at'])})", ""]
-                for reflection in run["reflections"]:
-                    out += [f"**Step {reflection['step'] + 1}:** {reflection['text']}", ""]
-        if data.boundaries:
-            out += [f"## Boundaries ({len(data.boundaries)})", ""]
-            for boundary in data.boundaries:
-                out += [
-                    f"- {_line(boundary['boundary'] or '')}",
-                    f"  - If it's crossed: {_line(boundary['if_crossed'] or '')}",
-                ]
-            out.append("")
-        if data.checkin_answers:
-            out += [f"## Check-in answers ({len(data.checkin_answers)})", ""]
-            for answer in data.checkin_answers:
-                out += [
-                    f"### {_when(answer['answered_at'])} · mood {answer['mood']}/5",
-                    "",
-                    answer["answer"] or "",
-                    "",
-                ]
-        if data.schedules:
-            out += ["## Check-in schedules", ""]
-            for schedule in data.schedules:
-                days = ", ".join(schedule["weekdays"])
-                out.append(
-                    f"- {schedule['kind']}: {schedule['local_time']} on {days} ({schedule['timezone']})"
-                )
-            out.append("")
-        if data.couples:
-            out += ["## Couples", ""]
-            for couple in data.couples:
-                since = _when(couple["created_at"])
-                out.append(f"- with <@{couple['partner_id']}> since {since} ({couple['status']})")
-            out.append("")
-        if data.invitations:
-            out += ["## Pairing invitations", ""]
-            for invitation in data.invitations:
-                out.append(
-                    f"- {invitation['direction']} ({invitation['status']}), {_when(invitation['created_at'])}"
-                )
-            out.append("")
-        for table, rows in data.other.items():
-            out += [f"## {table.replace('_', ' ').capitalize()} ({len(rows)})", ""]
-            for row in rows:
-                shown = {k: v for k, v in row.items() if k not in ("user_id",)}
-                out.append("- " + "; ".join(f"{k}: {_line(str(v))}" for k, v in shown.items()))
-            out.append("")
-        if data.is_empty():
-            out += ["Attune keeps nothing about you right now.", ""]
-        return "\n".join(out)
-
-
-def _when(value: int | None) -> str:
-    return str(_iso(value) or "—")
-
-
-def _line(text: str) -> str:
-    return " ".join(text.split())

@@ -121,7 +121,7 @@ async def submit_personal(
         user_id=interaction.user.id, body=body, mood=mood, prompt_id=round_.prompt_id, round_id=round_.id
     )
     await interaction.response.send_message(
-        f"Saved to your private journal (entry {entry.id}). Thank you for checking in with yourself.",
+        f"Saved to your private journal as entry {entry.number}. Thank you for checking in with yourself.",
         ephemeral=True,
     )
     await dispatcher.repo.mark_personal_answered(round_.id, interaction.user.id)

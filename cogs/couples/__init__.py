@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from bot.client import AttuneBot
 from cogs.couples.cog import PairCog, SetupCog
+from cogs.couples.expiry import InvitationSweeper
 from cogs.couples.views import DYNAMIC_ITEMS
 
 
 async def setup(bot: AttuneBot) -> None:
+    sweeper = InvitationSweeper(bot)
     await bot.add_cog(SetupCog(bot))
-    await bot.add_cog(PairCog(bot))
+    await bot.add_cog(PairCog(bot, sweeper))
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    sweeper.install()

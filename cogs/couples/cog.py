@@ -16,10 +16,11 @@ from bot.clock import unix
 from bot.cooldowns import limit
 from bot.errors import UserFacingError
 from bot.permissions import missing_permissions
-from bot.repositories.couples import Couple
+from bot.repositories.couples import Couple, Invitation
 from bot.services.couples import Candidate
 from bot.timeparse import describe_days, zone_choices
 from bot.tree import GIVE_BACK
+from cogs.couples.expiry import InvitationSweeper
 from cogs.couples.membership import look_up
 from cogs.couples.views import invitation_view, leave_view, refresh_invitation_messages
 
@@ -106,8 +107,9 @@ class PairCog(commands.Cog):
         name="pair", description="Pair with your partner on this server", guild_only=True
     )
 
-    def __init__(self, bot: AttuneBot) -> None:
+    def __init__(self, bot: AttuneBot, invitations: InvitationSweeper) -> None:
         self.bot = bot
+        self.invitations = invitations  # expires invitations when their time is up (tests: tick())
         # One server's membership changes are applied one at a time, in the order Discord sent them.
         self._membership_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
@@ -133,61 +135,95 @@ class PairCog(commands.Cog):
 
         settings = await couples.require_setup(interaction.guild_id)
         inviter_name = getattr(interaction.user, "display_name", interaction.user.name)
-        text = (
-            f"{partner.mention}, **{inviter_name}** would like to pair with you on Attune: a quiet, "
-            "private space for the two of you to practise being there for each other.\n"
-            f"Only you can answer. This invitation is open until <t:{invitation.expires_at}:f>."
-        )
-        channel = guild.get_channel(settings.channel_id)
+        # By DM first: an invitation is between two people, and nothing of it stays in the server.
+        dm, dms_closed = await self._send_by_dm(partner, invitation, inviter_name, guild.name)
         posted: discord.Message | None = None
-        if isinstance(channel, discord.TextChannel):
-            try:
-                posted = await channel.send(
-                    text, view=invitation_view(invitation.id), allowed_mentions=_one_mention(partner.id)
-                )
-            except discord.HTTPException as exc:
-                log.warning("Could not post invitation %s in the setup channel (%s)", invitation.id, exc.code)
+        if dm is None:  # only then, in the setup channel, mentioning only them; deleted once closed
+            posted = await self._post_in_channel(
+                guild, settings.channel_id, partner, invitation, inviter_name
+            )
 
-        dm: discord.Message | None = None
-        dm_text = (
-            f"**{inviter_name}** invited you to pair with them on Attune in **{guild.name}**: a quiet, "
-            "private space for the two of you. Only you can answer. "
-            f"This invitation is open until <t:{invitation.expires_at}:f>."
-        )
-        try:
-            dm = await partner.send(dm_text, view=invitation_view(invitation.id))
-        except discord.Forbidden as exc:
-            if exc.code == DM_CLOSED:
-                now = self.bot.clock.now()
-                await self.bot.services.people.record_dm_failure(partner.id, now.date(), unix(now))
-            else:
-                log.info("Could not DM invitation %s (%s)", invitation.id, exc.code)
-        except discord.HTTPException as exc:
-            log.info("Could not DM invitation %s (%s)", invitation.id, exc.code)
-
-        await couples.record_invitation_messages(
+        now_known = await couples.record_invitation_messages(
             invitation.id,
             channel_id=posted.channel.id if posted else None,
             message_id=posted.id if posted else None,
             dm_channel_id=dm.channel.id if dm else None,
             dm_message_id=dm.id if dm else None,
         )
+        if now_known is not None and now_known.status != "pending":  # answered already, or withdrawn
+            await refresh_invitation_messages(self.bot, now_known)
         if posted is None and dm is None:
             await couples.cancel(interaction.guild_id, interaction.user.id)
             raise UserFacingError(
-                "I couldn't deliver your invitation: the setup channel isn't reachable and their DMs "
-                "are closed. Please ask someone with Manage Server to check /setup, then try again."
+                "I couldn't deliver your invitation: Attune can't reach them by DM, and the setup "
+                "channel isn't reachable either. Please ask someone with Manage Server to check "
+                "/setup, then try again."
             )
-        where = [f"<#{posted.channel.id}>"] if posted is not None else []
-        if dm is not None:
-            where.append("their DMs")
+        if posted is None:
+            sent = (
+                f"Invitation sent to {partner.mention} by DM: only they can see it, and nothing about "
+                "it is posted in the server."
+            )
+        else:
+            why = "Their DMs are closed to Attune" if dms_closed else "I couldn't reach them by DM just now"
+            sent = (
+                f"{why}, so your invitation to {partner.mention} is posted in <#{posted.channel.id}>, "
+                "mentioning only them. That post is deleted once they answer, or when the invitation "
+                "is withdrawn or runs out."
+            )
         replaced = " Your earlier invitation was replaced by this one." if created.replaced else ""
         await interaction.followup.send(
-            f"Invitation sent to {partner.mention}. They'll find it in {' and '.join(where)}. "
-            f"It stays open for 7 days; /pair cancel withdraws it.{replaced}",
+            f"{sent} It stays open for 7 days; /pair cancel withdraws it.{replaced}",
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )
+
+    async def _send_by_dm(
+        self, partner: discord.Member | discord.User, invitation: Invitation, inviter_name: str, server: str
+    ) -> tuple[discord.Message | None, bool]:
+        """The invitation, privately. (message, DMs known closed)."""
+        text = (
+            f"**{inviter_name}** invited you to pair with them on Attune in **{server}**: a quiet, "
+            "private space for the two of you. Only you can answer, and only you can see this. "
+            f"This invitation is open until <t:{invitation.expires_at}:f>."
+        )
+        try:
+            return await partner.send(text, view=invitation_view(invitation.id)), False
+        except discord.Forbidden as exc:
+            if exc.code == DM_CLOSED:
+                now = self.bot.clock.now()
+                await self.bot.services.people.record_dm_failure(partner.id, now.date(), unix(now))
+                return None, True
+            log.info("Could not DM invitation %s (%s)", invitation.id, exc.code)
+        except discord.HTTPException as exc:
+            log.info("Could not DM invitation %s (%s)", invitation.id, exc.code)
+        return None, False
+
+    async def _post_in_channel(
+        self,
+        guild: discord.Guild,
+        channel_id: int,
+        partner: discord.Member | discord.User,
+        invitation: Invitation,
+        inviter_name: str,
+    ) -> discord.Message | None:
+        """The fallback when DMs can't reach them: in the setup channel, pinging only them."""
+        channel = guild.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            return None
+        text = (
+            f"{partner.mention}, **{inviter_name}** would like to pair with you on Attune: a quiet, "
+            "private space for the two of you to practise being there for each other.\n"
+            f"Only you can answer. This invitation is open until <t:{invitation.expires_at}:f>. "
+            "(It is here because Attune can't send you DMs; it goes away once it's answered.)"
+        )
+        try:
+            return await channel.send(
+                text, view=invitation_view(invitation.id), allowed_mentions=_one_mention(partner.id)
+            )
+        except discord.HTTPException as exc:
+            log.warning("Could not post invitation %s in the setup channel (%s)", invitation.id, exc.code)
+            return None
 
     # -- /pair cancel --------------------------------------------------------------------------
 

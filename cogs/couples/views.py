@@ -55,22 +55,46 @@ def closed_invitation_text(invitation: Invitation) -> str:
 async def refresh_invitation_messages(
     bot: AttuneBot, invitation: Invitation, text: str | None = None
 ) -> None:
-    """Edit the invitation's messages (channel and DM) to say how it ended (or `text`), without
-    buttons. Best effort."""
+    """Once an invitation is closed, however it closed: its public copy in the setup channel (posted
+    only when the invitee's DMs were closed) is deleted, so no names or outcome stay in the server,
+    and the invitee's private DM copy says how it ended (or `text`), without buttons. Best effort:
+    a public copy that could not be deleted yet is tried again by the invitation sweeper."""
     if invitation.status == "pending":
         return
-    text = text or closed_invitation_text(invitation)
-    for channel_id, message_id in (
-        (invitation.channel_id, invitation.message_id),
-        (invitation.dm_channel_id, invitation.dm_message_id),
-    ):
-        if channel_id is None or message_id is None:
-            continue
-        message = bot.get_partial_messageable(channel_id).get_partial_message(message_id)
-        try:
-            await message.edit(content=text, embed=None, view=None, allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException as exc:
-            log.info("Could not update invitation %s's message (%s)", invitation.id, exc.code)
+    await remove_public_copy(bot, invitation)
+    if invitation.dm_channel_id is None or invitation.dm_message_id is None:
+        return
+    message = bot.get_partial_messageable(invitation.dm_channel_id).get_partial_message(
+        invitation.dm_message_id
+    )
+    try:
+        await message.edit(
+            content=text or closed_invitation_text(invitation),
+            embed=None,
+            view=None,
+            allowed_mentions=NO_MENTIONS,
+        )
+    except discord.HTTPException as exc:
+        log.info("Could not update invitation %s's DM (%s)", invitation.id, exc.code)
+
+
+async def remove_public_copy(bot: AttuneBot, invitation: Invitation) -> None:
+    """Delete the invitation's message in the setup channel, if it has one. Gone already, or out of
+    Attune's reach for good (no access to the channel any more): forgotten. Anything else (Discord
+    failing for a moment): kept on record, so the sweeper tries again."""
+    if invitation.channel_id is None or invitation.message_id is None:
+        return
+    message = bot.get_partial_messageable(invitation.channel_id).get_partial_message(invitation.message_id)
+    try:
+        await message.delete()
+    except (discord.NotFound, discord.Forbidden) as exc:
+        log.info(
+            "Invitation %s's public message could not be deleted (%s); forgetting it", invitation.id, exc.code
+        )
+    except discord.HTTPException as exc:
+        log.info("Could not delete invitation %s's public message yet (%s)", invitation.id, exc.code)
+        return
+    await bot.services.couples.forget_public_copy(invitation)
 
 
 class AcceptButton(

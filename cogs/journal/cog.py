@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.client import AttuneBot
 from bot.cooldowns import limit
 from bot.errors import UserFacingError
-from bot.services.journal import PAGE_SIZE
+from bot.services.journal import PAGE_SIZE, entry_key
 from cogs.journal.render import entry_choice, entry_line, read_embed
 from cogs.journal.sharing import active_couple, remove_post, zone_for
 from cogs.journal.views import (
@@ -36,7 +36,7 @@ async def entry_autocomplete(
     return [entry_choice(entry, zone) for entry in entries]
 
 
-ENTRY_DESCRIBE = "One of your entries: start typing a title, words or a date"
+ENTRY_DESCRIBE = "One of your entries: its number, or start typing a title, words or a date"
 
 
 class JournalCog(commands.Cog):
@@ -83,8 +83,9 @@ class JournalCog(commands.Cog):
         zone = await zone_for(self.bot, interaction.user.id, interaction.guild_id)
         shared = " It is shared in your thread; deleting takes that post down too." if found.is_shared else ""
         await interaction.response.send_message(
-            f"Delete this entry for good?{shared}\n{entry_line(found, zone)}",
-            view=delete_view(interaction.user.id, found.id),
+            f"Delete entry {found.number} for good?{shared} Your other entries keep their numbers, "
+            f"and {found.number} won't be given to a new one.\n{entry_line(found, zone)}",
+            view=delete_view(interaction.user.id, entry_key(found)),
             ephemeral=True,
         )
 

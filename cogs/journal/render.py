@@ -37,15 +37,18 @@ def entry_line(entry: Entry, zone: zoneinfo.ZoneInfo) -> str:
     shared = " · shared" if entry.is_shared else ""
     kind = "" if entry.kind == "entry" else f" · {KIND_NAMES[entry.kind].lower()}"
     title = discord.utils.escape_markdown(headline(entry))
-    return f"`#{entry.id}` **{entry_date(entry, zone)}** · {mood_text(entry.mood)}{kind}{shared} · {title}"
+    return (
+        f"`#{entry.number}` **{entry_date(entry, zone)}** · {mood_text(entry.mood)}{kind}{shared} · {title}"
+    )
 
 
 def entry_choice(entry: Entry, zone: zoneinfo.ZoneInfo) -> app_commands.Choice[str]:
-    head = f"{entry_date(entry, zone)} · "
+    """The person's own number is both what they see and what is sent back (never the id)."""
+    head = f"#{entry.number} · {entry_date(entry, zone)} · "
     if entry.mood is not None:
         head += f"mood {entry.mood} · "
     name = head + headline(entry, CHOICE_NAME_MAX - len(head))
-    return app_commands.Choice(name=name[:CHOICE_NAME_MAX], value=str(entry.id))
+    return app_commands.Choice(name=name[:CHOICE_NAME_MAX], value=str(entry.number))
 
 
 def page_embed(page: JournalPage, zone: zoneinfo.ZoneInfo) -> discord.Embed:
@@ -73,7 +76,7 @@ def read_embed(entry: Entry, zone: zoneinfo.ZoneInfo, prompt: Prompt | None) -> 
     shared = (
         "Shared in your thread with your partner." if entry.is_shared else "Private: only you can see it."
     )
-    embed.set_footer(text=f"#{entry.id} · {shared}")
+    embed.set_footer(text=f"Entry {entry.number} · {shared}")
     return embed
 
 

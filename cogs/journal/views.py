@@ -16,7 +16,15 @@ import discord
 from bot.content import Prompt
 from bot.modals import PersistentModal, Values, choice_values, text_value
 from bot.repositories.journal import Entry
-from bot.services.journal import BODY_MAX, MOODS, TITLE_MAX, entry_datetime
+from bot.services.journal import (
+    BODY_MAX,
+    ENTRY_KEY,
+    MOODS,
+    TITLE_MAX,
+    entry_datetime,
+    entry_key,
+    number_of_key,
+)
 from bot.tree import AttuneModal, friendly_errors
 from cogs.journal.render import page_embed, shared_embed
 from cogs.journal.sharing import post_entry, refresh_post, remove_post, zone_for
@@ -26,7 +34,7 @@ if TYPE_CHECKING:
 
 NOT_YOURS = "This isn't for you, so nothing changed."
 PREVIEW_NOTE = "This is how it will look in your shared thread. Post it?"
-NOT_POSTED = "Nothing was posted. It stays private in your journal; /journal share can post it later."
+NOT_POSTED = "Nothing was posted. It stays private in your journal{where}; /journal share can post it later."
 
 
 # -- modals ------------------------------------------------------------------------------------
@@ -104,8 +112,7 @@ class WriteModal(_EntryModal, PersistentModal):
 class EditModal(_EntryModal, PersistentModal):
     def __init__(self, entry: Entry) -> None:
         super().__init__(title="Edit your entry", body_label="Your entry", entry=entry)
-        self.entry_id = entry.id
-        self.custom_id = f"attune:journal:edit:{entry.id}"
+        self.custom_id = f"attune:journal:edit:{entry_key(entry)}"
 
 
 class ReflectModal(_EntryModal, PersistentModal):
@@ -123,7 +130,7 @@ class ReflectModal(_EntryModal, PersistentModal):
 # restart still saves what was typed. Each saves first and replies second.
 
 WRITE_MODAL = r"attune:journal:write(?::(?P<prompt_id>[a-z0-9][a-z0-9-]{0,60}))?"
-EDIT_MODAL = r"attune:journal:edit:(?P<entry_id>[0-9]{1,20})"
+EDIT_MODAL = rf"attune:journal:edit:(?P<entry>{ENTRY_KEY})"
 REFLECT_MODAL = r"attune:journal:reflect"
 
 
@@ -145,15 +152,18 @@ async def on_write(interaction: discord.Interaction[AttuneBot], match: re.Match[
         guild_id=interaction.guild_id,
     )
     await interaction.response.send_message(
-        f"Saved to your journal · {entry_datetime(entry, zone)}. Only you can see it.", ephemeral=True
+        f"Saved to your journal as entry {entry.number} · {entry_datetime(entry, zone)}. "
+        "Only you can see it.",
+        ephemeral=True,
     )
 
 
 async def on_edit(interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values) -> None:
     bot = interaction.client
-    entry = await bot.services.journal.edit(
+    journal = bot.services.journal
+    entry = await journal.edit(
         interaction.user.id,
-        int(match["entry_id"]),
+        (await journal.get_by_key(interaction.user.id, match["entry"])).id,
         title=text_value(values, "title"),
         body=text_value(values, "body"),
         mood=_mood(values),
@@ -178,7 +188,7 @@ async def on_reflect(
         kind="reflection",
         guild_id=interaction.guild_id,
     )
-    await send_preview(interaction, entry, zone)
+    await send_preview(interaction, entry, zone, saved=True)
 
 
 # What comes back to the person, privately, if a submission can't be saved (bot/modals.py).
@@ -193,14 +203,21 @@ MODAL_HANDLERS = (
 
 
 async def send_preview(
-    interaction: discord.Interaction[AttuneBot], entry: Entry, zone: zoneinfo.ZoneInfo | None = None
+    interaction: discord.Interaction[AttuneBot],
+    entry: Entry,
+    zone: zoneinfo.ZoneInfo | None = None,
+    *,
+    saved: bool = False,
 ) -> None:
+    """The preview with Post and Cancel; `saved`: the entry was just written (/reflect), so say where
+    it is kept."""
     if zone is None:
         zone = await zone_for(interaction.client, interaction.user.id, interaction.guild_id)
+    kept = f"Kept in your journal as entry {entry.number}. " if saved else ""
     await interaction.response.send_message(
-        PREVIEW_NOTE,
+        kept + PREVIEW_NOTE,
         embed=shared_embed(entry, interaction.user, zone),
-        view=share_preview_view(interaction.user.id, entry.id),
+        view=share_preview_view(interaction.user.id, entry_key(entry)),
         ephemeral=True,
     )
 
@@ -262,25 +279,24 @@ async def journal_page(
     return page_embed(found, zone), view
 
 
-class PostButton(_OwnedButton, template=r"attune:journal:post:(?P<owner_id>[0-9]+):(?P<entry_id>[0-9]+)"):
-    def __init__(self, owner_id: int, entry_id: int) -> None:
+class PostButton(_OwnedButton, template=rf"attune:journal:post:(?P<owner_id>[0-9]+):(?P<entry>{ENTRY_KEY})"):
+    def __init__(self, owner_id: int, key: str) -> None:
         super().__init__(
-            _button(f"attune:journal:post:{owner_id}:{entry_id}", "Post", discord.ButtonStyle.primary)
+            _button(f"attune:journal:post:{owner_id}:{key}", "Post", discord.ButtonStyle.primary)
         )
         self.owner_id = owner_id
-        self.entry_id = entry_id
+        self.key = key
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> PostButton:
-        return cls(int(match["owner_id"]), int(match["entry_id"]))
+        return cls(int(match["owner_id"]), match["entry"])
 
     async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
         await interaction.response.defer()
-        _, thread = await post_entry(
-            interaction.client, interaction.user, interaction.guild_id, self.entry_id
-        )
+        entry = await interaction.client.services.journal.get_by_key(self.owner_id, self.key)
+        _, thread = await post_entry(interaction.client, interaction.user, interaction.guild_id, entry.id)
         await interaction.edit_original_response(
             content=f"Posted in {thread.mention}. /journal unshare takes it back whenever you like.",
             embed=None,
@@ -288,79 +304,85 @@ class PostButton(_OwnedButton, template=r"attune:journal:post:(?P<owner_id>[0-9]
         )
 
 
-class CancelButton(_OwnedButton, template=r"attune:journal:cancel:(?P<owner_id>[0-9]+):(?P<entry_id>[0-9]+)"):
-    def __init__(self, owner_id: int, entry_id: int) -> None:
+class CancelButton(
+    _OwnedButton, template=rf"attune:journal:cancel:(?P<owner_id>[0-9]+):(?P<entry>{ENTRY_KEY})"
+):
+    def __init__(self, owner_id: int, key: str) -> None:
         super().__init__(
-            _button(f"attune:journal:cancel:{owner_id}:{entry_id}", "Cancel", discord.ButtonStyle.secondary)
+            _button(f"attune:journal:cancel:{owner_id}:{key}", "Cancel", discord.ButtonStyle.secondary)
         )
         self.owner_id = owner_id
-        self.entry_id = entry_id
+        self.key = key
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> CancelButton:
-        return cls(int(match["owner_id"]), int(match["entry_id"]))
+        return cls(int(match["owner_id"]), match["entry"])
 
     async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
-        await interaction.response.edit_message(content=NOT_POSTED, embed=None, view=None)
+        number = number_of_key(self.key)
+        where = "" if number is None else f" as entry {number}"
+        await interaction.response.edit_message(content=NOT_POSTED.format(where=where), embed=None, view=None)
 
 
-def share_preview_view(owner_id: int, entry_id: int) -> discord.ui.View:
+def share_preview_view(owner_id: int, key: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(PostButton(owner_id, entry_id))
-    view.add_item(CancelButton(owner_id, entry_id))
+    view.add_item(PostButton(owner_id, key))
+    view.add_item(CancelButton(owner_id, key))
     return view
 
 
-class DeleteButton(_OwnedButton, template=r"attune:journal:delete:(?P<owner_id>[0-9]+):(?P<entry_id>[0-9]+)"):
-    def __init__(self, owner_id: int, entry_id: int) -> None:
+class DeleteButton(
+    _OwnedButton, template=rf"attune:journal:delete:(?P<owner_id>[0-9]+):(?P<entry>{ENTRY_KEY})"
+):
+    def __init__(self, owner_id: int, key: str) -> None:
         super().__init__(
-            _button(f"attune:journal:delete:{owner_id}:{entry_id}", "Delete it", discord.ButtonStyle.danger)
+            _button(f"attune:journal:delete:{owner_id}:{key}", "Delete it", discord.ButtonStyle.danger)
         )
         self.owner_id = owner_id
-        self.entry_id = entry_id
+        self.key = key
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> DeleteButton:
-        return cls(int(match["owner_id"]), int(match["entry_id"]))
+        return cls(int(match["owner_id"]), match["entry"])
 
     async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
         journal = interaction.client.services.journal
-        entry = await journal.get(self.owner_id, self.entry_id)
+        entry = await journal.get_by_key(self.owner_id, self.key)
         # Take the shared copy down first: an entry must never vanish while its post stays up.
         await remove_post(interaction.client, entry)
-        await journal.delete(self.owner_id, self.entry_id)
+        await journal.delete(self.owner_id, entry.id)
         note = " The copy in your shared thread is gone too." if entry.is_shared else ""
         await interaction.response.edit_message(
-            content=f"Deleted from your journal.{note}", embed=None, view=None
+            content=f"Deleted entry {entry.number} from your journal.{note}", embed=None, view=None
         )
 
 
-class KeepButton(_OwnedButton, template=r"attune:journal:keep:(?P<owner_id>[0-9]+):(?P<entry_id>[0-9]+)"):
-    def __init__(self, owner_id: int, entry_id: int) -> None:
+class KeepButton(_OwnedButton, template=rf"attune:journal:keep:(?P<owner_id>[0-9]+):(?P<entry>{ENTRY_KEY})"):
+    def __init__(self, owner_id: int, key: str) -> None:
         super().__init__(
-            _button(f"attune:journal:keep:{owner_id}:{entry_id}", "Keep it", discord.ButtonStyle.secondary)
+            _button(f"attune:journal:keep:{owner_id}:{key}", "Keep it", discord.ButtonStyle.secondary)
         )
         self.owner_id = owner_id
-        self.entry_id = entry_id
+        self.key = key
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> KeepButton:
-        return cls(int(match["owner_id"]), int(match["entry_id"]))
+        return cls(int(match["owner_id"]), match["entry"])
 
     async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
         await interaction.response.edit_message(content="Kept. Nothing was deleted.", embed=None, view=None)
 
 
-def delete_view(owner_id: int, entry_id: int) -> discord.ui.View:
+def delete_view(owner_id: int, key: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(DeleteButton(owner_id, entry_id))
-    view.add_item(KeepButton(owner_id, entry_id))
+    view.add_item(DeleteButton(owner_id, key))
+    view.add_item(KeepButton(owner_id, key))
     return view
 
 

@@ -28,8 +28,9 @@ class PrivacyCog(commands.Cog):
     async def export(self, interaction: Interaction) -> None:
         # Reading and decrypting everything can take longer than Discord's 3 seconds: answer first.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        files = await self.bot.services.privacy.export(interaction.user.id)
-        day = self.bot.clock.now().date().isoformat()
+        zone = await self.bot.services.couples.timezone_for(interaction.user.id, interaction.guild_id)
+        files = await self.bot.services.privacy.export(interaction.user.id, zone=zone, names=self._name_of)
+        day = self.bot.clock.now().astimezone(zone).date().isoformat()
         note = (
             "Attune keeps nothing about you right now; the files say so too."
             if files.empty
@@ -46,6 +47,27 @@ class PrivacyCog(commands.Cog):
             ],
             ephemeral=True,
         )
+
+    async def _name_of(self, guild_id: int | None, user_id: int) -> str | None:
+        """The name the server shows for someone (their partner, who they invited): from the cache,
+        else asked of Discord; None when they can't be found (the file then says "your partner")."""
+        guild = self.bot.get_guild(guild_id) if guild_id is not None else None
+        if guild is not None:
+            member = guild.get_member(user_id)
+            if member is None:
+                try:
+                    member = await guild.fetch_member(user_id)
+                except discord.HTTPException:
+                    member = None
+            if member is not None:
+                return member.display_name
+        user = self.bot.get_user(user_id)
+        if user is None:
+            try:
+                user = await self.bot.fetch_user(user_id)
+            except discord.HTTPException:
+                return None
+        return user.display_name
 
     @privacy.command(
         name="delete", description="Erase everything Attune keeps about you (asks you to confirm)"

@@ -16,9 +16,8 @@ async def pair(attune: BotHarness, world: Any, a: Any, b: Any) -> Any:
         await setup.response()
     invite = await fake.slash(a, world.general, "pair invite", partner=b)
     await invite.response()
-    invitation = await fake.wait_for_message(
-        world.general, lambda m: "attune:pair:accept:" in str(m.buttons()) and str(b.id) in m.content
-    )
+    await invite.followups(1)  # sent once the invitation was delivered and recorded
+    invitation = invitation_for(fake, world, b)
     accept = await fake.press(b, invitation, "Accept")
     await accept.response()
 
@@ -34,6 +33,19 @@ async def pair(attune: BotHarness, world: Any, a: Any, b: Any) -> Any:
     if fake.settle is not None:  # an in-process bot (a bot in another process has no such hook)
         await fake.settle()
     return ours()[-1]
+
+
+def invitation_for(fake: Any, world: Any, invitee: Any) -> Any:
+    """The newest invitation `invitee` can answer: in their DMs, or (their DMs closed) in the setup
+    channel, mentioning them."""
+    found = [m for m in fake.dm_messages(invitee) if "attune:pair:accept:" in str(m.buttons())]
+    found += [
+        m
+        for m in fake.messages_in(world.general)
+        if "attune:pair:accept:" in str(m.buttons()) and str(invitee.id) in m.content
+    ]
+    assert found, f"no open invitation for {invitee.name}"
+    return max(found, key=lambda m: int(m.id))
 
 
 def query(attune: BotHarness, sql: str, *params: Any) -> list[sqlite3.Row]:

@@ -1,0 +1,62 @@
+"""Invitations that run out: expired when their 7 days are up, whether or not anyone presses a
+button, and their messages closed like any other ending (bot.services.couples holds the rule).
+
+One APScheduler job, every few minutes; tests call `tick()` after moving the FakeClock. A tick is
+idempotent: an invitation is expired once, and a public copy that could not be deleted yet (Discord
+failing for a moment) is tried again on the next tick until it is gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from cogs.couples.views import refresh_invitation_messages, remove_public_copy
+
+if TYPE_CHECKING:
+    from bot.client import AttuneBot
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "attune:couples:invitations"
+INTERVAL_SECONDS = 120
+
+
+class InvitationSweeper:
+    def __init__(self, bot: AttuneBot) -> None:
+        self.bot = bot
+        self._lock = asyncio.Lock()
+
+    def install(self) -> None:
+        self.bot.scheduler.add_job(
+            self.run_job,
+            "interval",
+            seconds=INTERVAL_SECONDS,
+            id=JOB_ID,
+            replace_existing=True,
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+
+    async def run_job(self) -> None:
+        try:
+            await self.bot.wait_until_ready()
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("Expiring invitations failed; it runs again shortly")
+        except asyncio.CancelledError:
+            log.info("Invitation sweep stopped for shutdown")
+
+    async def tick(self) -> None:
+        """Expire what is due and close its messages; take down public copies still left up."""
+        couples = self.bot.services.couples
+        async with self._lock:
+            for invitation in await couples.expire_due():
+                await refresh_invitation_messages(self.bot, invitation)
+            for invitation in await couples.closed_with_public_copy():
+                await remove_public_copy(self.bot, invitation)
