@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.services.charts import png_size
+from bot.services.charts import HEIGHT_PX, WIDTH_PX, png_size
 from tests.support.couples import pair, query
 from tests.support.harness import BotHarness
 
@@ -61,24 +61,24 @@ async def test_progress_shows_streaks_and_a_chart_privately(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
     fake = attune.fake
-    await round_together(attune, world, couple, "4", "5")
-    attune.clock.advance(days=1)
-    await round_together(attune, world, couple, "2", "3")
+    for alice_mood, bob_mood in (("4", "5"), ("2", "3"), ("3", "3")):
+        await round_together(attune, world, couple, alice_mood, bob_mood)
+        attune.clock.advance(days=1)
 
     in_thread = await fake.slash(world.alice, couple, "progress show", days=30)
     (shown,) = await in_thread.followups()
     assert shown.ephemeral
     text = shown.text()
     assert "Your progress together" in text
-    assert "2 check-ins in a row answered together" in text
-    assert "2 of 2 check-ins answered by you both" in text
+    assert "3 check-ins in a row answered together" in text
+    assert "3 of 3 check-ins answered by you both" in text
     assert "both of your moods" in text
-    assert png_size(chart_of(shown)) == (1200, 600)
+    assert png_size(chart_of(shown)) == (WIDTH_PX, HEIGHT_PX)
 
     elsewhere = await fake.slash(world.alice, world.general, "progress show")
     (own,) = await elsewhere.followups()
     assert own.ephemeral and "Your progress" in own.text() and "your own moods" in own.text()
-    assert png_size(chart_of(own)) == (1200, 600)
+    assert png_size(chart_of(own)) == (WIDTH_PX, HEIGHT_PX)
 
     bad = await fake.slash(world.alice, world.general, "progress show", days=3)
     await bad.response()
@@ -89,13 +89,15 @@ async def test_share_posts_the_chart_only_after_the_preview_and_only_for_the_sha
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
     fake = attune.fake
-    await round_together(attune, world, couple, "3", "4")
+    for _ in range(3):  # a chart needs check-ins answered together on three days
+        await round_together(attune, world, couple, "3", "4")
+        attune.clock.advance(days=1)
     before = len(fake.messages_in(couple))
 
     preview = await fake.slash(world.alice, world.general, "progress share", days=14)
     (shown,) = await preview.followups()
     assert shown.ephemeral and "Preview" in shown.text()
-    assert png_size(chart_of(shown)) == (1200, 600)
+    assert png_size(chart_of(shown)) == (WIDTH_PX, HEIGHT_PX)
     assert len(fake.messages_in(couple)) == before, "nothing is posted before Post"
 
     stranger = await fake.press(world.bob, shown, "Post")
@@ -106,7 +108,7 @@ async def test_share_posts_the_chart_only_after_the_preview_and_only_for_the_sha
     posted = await fake.press(world.alice, shown, "Post")
     await posted.response()
     message = await fake.wait_for_message(couple, lambda m: "shared your mood chart" in m.text())
-    assert png_size(chart_of(message)) == (1200, 600)
+    assert png_size(chart_of(message)) == (WIDTH_PX, HEIGHT_PX)
     await fake.wait_for(lambda: "Posted to your thread" in shown.text())
     assert shown.buttons() == [] and shown["attachments"] == [], "the preview is replaced, buttons gone"
     assert query(attune, "SELECT status FROM progress_shares")[0][0] == "posted"
@@ -162,7 +164,8 @@ async def test_weekly_summary_arrives_at_its_time_once_with_titles_only(
     text = summary.text()
     assert "1 posted, 1 answered by you both" in text
     assert "1 check-in answered together" in text
-    assert title in text and "secret reflection" not in text
+    assert "secret reflection" not in text
+    assert title not in text, "what one partner did alone is theirs, never set out in the thread"
     assert "Something to talk about" in text
     # The monthly checkup offer rides along, privately, once.
     offers = [m for m in fake.dm_messages(world.alice) if "/progress checkup" in m.text()]

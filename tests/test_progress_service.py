@@ -106,11 +106,13 @@ async def test_the_couple_chart_is_a_png_of_the_expected_size_with_only_the_coup
             Line(str(s.user_id), tuple((datetime.fromtimestamp(p.at, UTC), p.mood) for p in s.points))
             for s in series
         ]
-        return render_mood_chart(lines, "Us", NOW - timedelta(days=30), NOW)
+        png = render_mood_chart(lines, "Us", NOW.date(), 30)
+        assert png is not None
+        return png
 
     before = await service.couple_series(couple, 30)
     png = render(before)
-    assert png_size(png) == (WIDTH_PX, HEIGHT_PX) == (1200, 600)
+    assert png_size(png) == (WIDTH_PX, HEIGHT_PX)
 
     # Another couple's rounds, an open (unrevealed) round, and a stray answer by an outsider on this
     # couple's round: none of it may reach this couple's chart.
@@ -125,6 +127,8 @@ async def test_the_couple_chart_is_a_png_of_the_expected_size_with_only_the_coup
     assert {s.user_id for s in after} == {ALICE, BOB}
     assert [p.mood for p in after[0].points] == [2, 3, 4, 5]
     assert [p.mood for p in after[1].points] == [4, 3, 2, 1]
+    # The shared chart never sets one partner's activity against the other's: the same rounds for both.
+    assert [p.at for p in after[0].points] == [p.at for p in after[1].points]
     assert render(after) == png, "the picture is the same byte for byte: nothing from outside the couple"
 
 
@@ -139,7 +143,7 @@ async def test_own_moods_are_the_persons_answers_and_journal_only(
             "VALUES (?, ?, ?, ?, ?)",
             (user, b"x", mood, unix(NOW - timedelta(hours=3)), unix(NOW)),
         )
-    (series,) = await service.own_series(ALICE, 30)
+    (series,) = await service.own_series(ALICE, GUILD, 30)
     assert series.user_id == ALICE
     assert sorted(p.mood for p in series.points) == [2, 4, 4]
     assert {p.user_id for p in series.points} == {ALICE}
@@ -160,8 +164,10 @@ async def test_overview_counts_streaks_rounds_and_exercises(
     assert overview.couple is not None and overview.couple.id == 1
     assert overview.couple_streak is not None and overview.couple_streak.current == 3
     assert (overview.rounds_posted, overview.rounds_together) == (4, 3)
-    assert overview.exercises[ALICE] == []
-    assert overview.exercises[BOB] == [load_content().exercises["set-boundaries"].title]
+    assert overview.exercises == [], "Bob's exercise is his: never in Alice's overview"
+    assert (overview.journal_entries, overview.checkups) == (0, 0)
+    bobs = await service.overview(BOB, GUILD, 30)
+    assert bobs.exercises == [load_content().exercises["set-boundaries"].title]
     with pytest.raises(UserFacingError):
         await service.overview(ALICE, GUILD, 3)
 

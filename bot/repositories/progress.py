@@ -112,6 +112,26 @@ class ProgressRepository:
         )
         return [int(r[0]) for r in rows]
 
+    async def journal_count(self, user_id: int, start: int, end: int) -> int:
+        """How many journal entries the person wrote in [start, end]."""
+        return int(
+            await self._db.fetchval(
+                "SELECT count(*) FROM journal_entries WHERE user_id = ? AND created_at >= ? AND created_at <= ?",
+                (user_id, start, end),
+            )
+            or 0
+        )
+
+    async def checkup_count(self, user_id: int, start: int, end: int) -> int:
+        """How many check-ups the person took in [start, end] (a count only: nothing is opened)."""
+        return int(
+            await self._db.fetchval(
+                "SELECT count(*) FROM progress_checkups WHERE user_id = ? AND created_at >= ? AND created_at <= ?",
+                (user_id, start, end),
+            )
+            or 0
+        )
+
     async def round_counts(self, couple_id: int, start: int, end: int) -> tuple[int, int]:
         """(rounds posted, rounds answered by both) of the couple due in [start, end]."""
         row = await self._db.fetchone(

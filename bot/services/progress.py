@@ -166,6 +166,9 @@ def day_streak(days: Iterable[date], today: date) -> int:
 
 @dataclass(frozen=True)
 class Overview:
+    """What one person sees in /progress show: what the couple did together, and the person's own
+    progress. Never the partner's own progress: nobody keeps score of the other."""
+
     days: int
     start: datetime
     end: datetime
@@ -174,25 +177,31 @@ class Overview:
     rounds_posted: int
     rounds_together: int
     journal_streak: int
+    journal_entries: int  # the person's own entries in the window
+    checkups: int  # the person's own check-ups in the window
     personal_streak: Streak
-    exercises: dict[int, list[str]]  # user id -> exercise titles finished in the window
+    exercises: list[str]  # titles of the exercises the person finished in the window
 
 
 @dataclass(frozen=True)
 class ChartSeries:
+    """One person's moods, with the zone that turns them into that person's own dates."""
+
     user_id: int
     points: tuple[MoodPoint, ...]
+    zone: zoneinfo.ZoneInfo
 
 
 @dataclass(frozen=True)
 class WeeklySummary:
+    """The week of a couple, posted in their thread: only what they did together."""
+
     couple: Couple
     start: datetime
     end: datetime
     rounds_posted: int
     rounds_together: int
     streak: Streak
-    exercises: dict[int, list[str]]
     prompt: str
 
 
@@ -273,8 +282,6 @@ class ProgressService:
         start = end - timedelta(days=span)
         couple = await self._couples.current_couple_for(guild_id, user_id) if guild_id is not None else None
         zone = await self._couples.timezone_for(user_id, guild_id)
-        people = couple.partner_ids if couple is not None else (user_id,)
-        exercises = {uid: await self.exercise_titles(uid, start, end) for uid in people}
         posted = together = 0
         couple_streak = None
         if couple is not None:
@@ -289,8 +296,10 @@ class ProgressService:
             rounds_posted=posted,
             rounds_together=together,
             journal_streak=await self.journal_streak(user_id, zone),
+            journal_entries=await self.repo.journal_count(user_id, unix(start), unix(end)),
+            checkups=await self.repo.checkup_count(user_id, unix(start), unix(end)),
             personal_streak=await self.personal_streak(user_id),
-            exercises=exercises,
+            exercises=await self.exercise_titles(user_id, start, end + timedelta(seconds=1)),  # up to now
         )
 
     async def exercise_titles(self, user_id: int, start: datetime, end: datetime) -> list[str]:
@@ -301,15 +310,28 @@ class ProgressService:
         return titles
 
     async def couple_series(self, couple: Couple, days: int) -> list[ChartSeries]:
-        """Both partners' moods from rounds they both answered (revealed), and nobody else's."""
+        """Both partners' moods from rounds they both answered (revealed), and nobody else's: the same
+        rounds for each, so the chart never sets one partner's activity against the other's."""
         since = unix(self.now() - timedelta(days=days))
         points = await self.repo.couple_moods(couple.id, couple.partner_ids, since)
-        return [ChartSeries(uid, tuple(p for p in points if p.user_id == uid)) for uid in couple.partner_ids]
+        return [
+            ChartSeries(
+                uid,
+                tuple(p for p in points if p.user_id == uid),
+                await self._couples.timezone_for(uid, couple.guild_id),
+            )
+            for uid in couple.partner_ids
+        ]
 
-    async def own_series(self, user_id: int, days: int) -> list[ChartSeries]:
+    async def own_series(self, user_id: int, guild_id: int | None, days: int) -> list[ChartSeries]:
         """A person's own moods: their check-in answers and their journal."""
         since = unix(self.now() - timedelta(days=days))
-        return [ChartSeries(user_id, tuple(await self.repo.own_moods(user_id, since)))]
+        zone = await self._couples.timezone_for(user_id, guild_id)
+        return [ChartSeries(user_id, tuple(await self.repo.own_moods(user_id, since)), zone)]
+
+    async def today_for(self, user_id: int, guild_id: int | None) -> date:
+        """The person's own date today: the last day of their charts."""
+        return self.now().astimezone(await self._couples.timezone_for(user_id, guild_id)).date()
 
     # -- sharing the couple chart -------------------------------------------------------------
 
@@ -445,7 +467,6 @@ class ProgressService:
             rounds_posted=posted,
             rounds_together=together,
             streak=await self.couple_streak(couple.id),
-            exercises={uid: await self.exercise_titles(uid, start, end) for uid in couple.partner_ids},
             prompt=REFLECTION_PROMPTS[(week_number + couple.id) % len(REFLECTION_PROMPTS)],
         )
 

@@ -11,9 +11,9 @@ from bot.clock import from_unix
 from bot.errors import UserFacingError
 from bot.repositories.couples import Couple
 from bot.services.progress import DAYS_MAX, DAYS_MIN, WEEKDAY_NAMES, WEEKDAYS, Overview, ProgressService
-from bot.ui import ATTUNE_COLOUR, cached_display_name
+from bot.ui import ATTUNE_COLOUR
 from cogs.progress.dispatch import streak_text
-from cogs.progress.views import CHART_FILE, CheckupModal, couple_chart, own_chart, share_view
+from cogs.progress.views import CHART_FILE, CheckupModal, Drawn, couple_chart, own_chart, share_view
 
 NOT_PAIRED = (
     "You're not paired with anyone here right now, so there's no thread to share to. "
@@ -64,14 +64,16 @@ class ProgressCog(commands.Cog):
         if in_thread and couple is not None:
             chart = await couple_chart(self.bot, couple, overview.days)
         else:
-            chart = await own_chart(self.bot, interaction.user.id, overview.days)
-        embed = self._overview_embed(interaction, overview, in_thread)
+            chart = await own_chart(self.bot, interaction.user.id, interaction.guild_id, overview.days)
+        embed = self._overview_embed(overview, in_thread, chart)
+        if chart.file is None:
+            await interaction.followup.send(embed=embed, ephemeral=True)
+            return
         embed.set_image(url=f"attachment://{CHART_FILE}")
-        await interaction.followup.send(embed=embed, file=chart, ephemeral=True)
+        await interaction.followup.send(embed=embed, file=chart.file, ephemeral=True)
 
-    def _overview_embed(
-        self, interaction: discord.Interaction[AttuneBot], overview: Overview, in_thread: bool
-    ) -> discord.Embed:
+    def _overview_embed(self, overview: Overview, in_thread: bool, chart: Drawn) -> discord.Embed:
+        """The couple's shared progress and the viewer's own; never the partner's own tally."""
         couple = overview.couple
         title = "Your progress together" if in_thread else "Your progress"
         embed = discord.Embed(title=title, colour=ATTUNE_COLOUR)
@@ -84,25 +86,49 @@ class ProgressCog(commands.Cog):
                 f"In the last {overview.days} days: {overview.rounds_together} of "
                 f"{overview.rounds_posted} check-ins answered by you both."
             )
-        journal, personal = overview.journal_streak, overview.personal_streak.current
-        lines.append(
-            f"**Just you:** {journal} day{'' if journal == 1 else 's'} of journaling in a row; "
-            f"{personal} personal check-in{'' if personal == 1 else 's'} in a row."
-        )
+        if lines:
+            lines.append("")
+        lines.append("**Just you**" + (" (your partner never sees this)" if couple is not None else ""))
+        lines.extend(self._own_lines(overview))
         embed.description = "\n".join(lines)
-        for user_id, titles in overview.exercises.items():
-            if user_id == interaction.user.id:
-                name = "You finished"
-            else:
-                guild_id = couple.guild_id if couple else None
-                name = (
-                    f"{cached_display_name(self.bot, guild_id, user_id) if guild_id else 'Partner'} finished"
-                )
-            value = "\n".join(f"• {t}" for t in titles[:10]) if titles else "No exercises in this time."
-            embed.add_field(name=name[:256], value=value[:1024], inline=False)
-        chart_of = "both of your moods from check-ins you both answered" if in_thread else "your own moods"
-        embed.set_footer(text=f"The chart shows {chart_of}. Only you can see this.")
+        titles = overview.exercises
+        value = (
+            "\n".join(f"• {t}" for t in titles[:10])
+            if titles
+            else "No exercises in this time, and that's okay."
+        )
+        embed.add_field(name="Exercises you finished", value=value[:1024], inline=False)
+        if chart.file is None:
+            embed.add_field(name="Mood chart", value=chart.note or "", inline=False)
+            embed.set_footer(text="Only you can see this.")
+        else:
+            chart_of = (
+                "both of your moods from check-ins you both answered" if in_thread else "your own moods"
+            )
+            embed.set_footer(
+                text=f"The chart shows {chart_of}: a dot for each day's average, a bar for its range. "
+                "Only you can see this."
+            )
         return embed
+
+    @staticmethod
+    def _own_lines(overview: Overview) -> list[str]:
+        """The viewer's own tally, in words; what is zero is left out rather than counted against them."""
+        entries, in_a_row = overview.journal_entries, overview.journal_streak
+        personal, checkups = overview.personal_streak.current, overview.checkups
+        lines: list[str] = []
+        if entries:
+            line = (
+                f"• Journal: {entries} entr{'y' if entries == 1 else 'ies'} in the last {overview.days} days"
+            )
+            if in_a_row > 1:
+                line += f" ({in_a_row} days in a row)"
+            lines.append(line + ".")
+        if personal:
+            lines.append(f"• Personal check-ins: {personal} in a row.")
+        if checkups:
+            lines.append(f"• Check-ups: {checkups} in this time.")
+        return lines or ["Nothing of your own in this time yet, and that's okay."]
 
     # -- /progress share -------------------------------------------------------------------------
 
@@ -114,16 +140,22 @@ class ProgressCog(commands.Cog):
         days: app_commands.Range[int, DAYS_MIN, DAYS_MAX] = 30,
     ) -> None:
         couple = await self._active_couple(interaction)
-        share = await self.service.start_share(couple, interaction.user.id, days)
+        days = self.service.check_days(days)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        chart = await couple_chart(self.bot, couple, share.days)
+        chart = await couple_chart(self.bot, couple, days)
+        if chart.file is None:
+            await interaction.followup.send(f"{chart.note} Nothing was posted.", ephemeral=True)
+            return
+        share = await self.service.start_share(couple, interaction.user.id, days)
         embed = discord.Embed(
             title="Preview: your moods together",
             description="This is what your partner will see in your thread. Post it?",
             colour=ATTUNE_COLOUR,
         )
         embed.set_image(url=f"attachment://{CHART_FILE}")
-        await interaction.followup.send(embed=embed, file=chart, view=share_view(share.id), ephemeral=True)
+        await interaction.followup.send(
+            embed=embed, file=chart.file, view=share_view(share.id), ephemeral=True
+        )
 
     # -- /progress summary -----------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.clock import unix
-from bot.ui import ATTUNE_COLOUR, cached_display_name
+from bot.ui import ATTUNE_COLOUR
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
@@ -29,7 +29,10 @@ JOB_ID = "attune:progress:weekly"
 INTERVAL_SECONDS = 60
 DM_CLOSED = 50007
 CHECKUP_OFFER_AFTER = timedelta(days=28)
-NOTHING_FINISHED = "Nothing this week, and that's okay."
+OWN_WEEK = (
+    "What each of you does on your own (exercises, journal, check-ups) stays with you: "
+    "`/progress show` shows you yours, privately."
+)
 
 
 def streak_text(current: int) -> str:
@@ -39,8 +42,9 @@ def streak_text(current: int) -> str:
     return f"{current} {plural} answered together."
 
 
-def summary_embed(bot: AttuneBot, summary: WeeklySummary) -> discord.Embed:
-    couple = summary.couple
+def summary_embed(summary: WeeklySummary) -> discord.Embed:
+    """The week the couple shared, for their thread: only what they did together. What each of
+    them did alone (exercises, journal, check-ups) is theirs, in /progress show, never set side by side."""
     lines = [
         f"Check-ins this week: {summary.rounds_posted} posted, "
         f"{summary.rounds_together} answered by you both.",
@@ -49,16 +53,12 @@ def summary_embed(bot: AttuneBot, summary: WeeklySummary) -> discord.Embed:
     if summary.streak.forgiveness_used:
         lines.append("One missed check-in this week was forgiven. Life happens.")
     embed = discord.Embed(title="Your week together", description="\n".join(lines), colour=ATTUNE_COLOUR)
-    for user_id in couple.partner_ids:
-        name = cached_display_name(bot, couple.guild_id, user_id)
-        titles = summary.exercises.get(user_id, [])
-        value = (
-            "\n".join(f"• {title}" for title in titles[:10])
-            if titles
-            else "Nothing this week, and that's okay."
-        )
-        embed.add_field(name=f"{name} finished"[:256], value=value[:1024], inline=False)
     embed.add_field(name="Something to talk about", value=summary.prompt, inline=False)
+    embed.add_field(
+        name="Your own week",
+        value=OWN_WEEK,
+        inline=False,
+    )
     embed.set_footer(text="Change the day or turn this off with /progress summary.")
     return embed
 
@@ -120,7 +120,7 @@ class ProgressDispatcher:
         summary = await self.service.weekly_summary(couple, post.due_at)
         thread = await self.bot.threads.ensure_thread(couple)
         message = await thread.send(
-            embed=summary_embed(self.bot, summary), allowed_mentions=discord.AllowedMentions.none()
+            embed=summary_embed(summary), allowed_mentions=discord.AllowedMentions.none()
         )
         await self.repo.finish_summary(post.id, thread.id, message.id, unix(self.service.now()))
         for user_id in couple.partner_ids:

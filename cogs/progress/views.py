@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
-from datetime import timedelta
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -14,7 +14,7 @@ import discord
 from bot.clock import from_unix
 from bot.giveback import Kept
 from bot.modals import PersistentModal, Values, choice_values
-from bot.services.charts import Line, render_mood_chart
+from bot.services.charts import MIN_DAYS, Line, days_with_moods, render_mood_chart
 from bot.tree import friendly_errors
 from bot.ui import ATTUNE_COLOUR, GENTLE_WARNING_COLOUR, cached_display_name
 
@@ -29,41 +29,55 @@ NOT_YOURS = "This isn't yours to press, so nothing changed."
 MODAL_TITLE_MAX = 45
 
 
+NOT_ENOUGH_TOGETHER = (
+    "Your mood chart together starts once you've both answered check-ins on {need} different days "
+    "({have} so far). There's no hurry: it fills in as you go."
+)
+NOT_ENOUGH_OWN = (
+    "Your mood chart starts once you've noted a mood on {need} different days, in check-ins or your "
+    "journal ({have} so far). There's no hurry: it fills in as you go."
+)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A chart, or (file None) the kind sentence saying there isn't enough to draw yet."""
+
+    file: discord.File | None
+    note: str | None
+
+
 def lines_for(bot: AttuneBot, guild_id: int | None, series: list[ChartSeries], own: bool) -> list[Line]:
+    """One line per person, each mood at that person's own local time."""
     lines: list[Line] = []
     for item in series:
         label = "You" if own else cached_display_name(bot, guild_id or 0, item.user_id)
-        lines.append(Line(label, tuple((from_unix(p.at), p.mood) for p in item.points)))
+        lines.append(Line(label, tuple((from_unix(p.at).astimezone(item.zone), p.mood) for p in item.points)))
     return lines
 
 
-async def couple_chart(bot: AttuneBot, couple: Couple, days: int) -> discord.File:
+async def _draw(
+    bot: AttuneBot, lines: list[Line], series: list[ChartSeries], title: str, days: int, note: str
+) -> Drawn:
+    now = bot.services.progress.now()
+    today = max(now.astimezone(item.zone).date() for item in series)
+    png = await asyncio.to_thread(render_mood_chart, lines, title, today, days)
+    if png is None:
+        return Drawn(None, note.format(need=MIN_DAYS, have=days_with_moods(lines, today, days)))
+    return Drawn(discord.File(io.BytesIO(png), filename=CHART_FILE, description="Mood chart"), None)
+
+
+async def couple_chart(bot: AttuneBot, couple: Couple, days: int) -> Drawn:
     """The couple chart: both partners' revealed moods, rendered in a worker thread."""
-    service = bot.services.progress
-    series = await service.couple_series(couple, days)
-    end = service.now()
-    png = await asyncio.to_thread(
-        render_mood_chart,
-        lines_for(bot, couple.guild_id, series, own=False),
-        f"Your moods together, last {days} days",
-        end - timedelta(days=days),
-        end,
-    )
-    return discord.File(io.BytesIO(png), filename=CHART_FILE, description="Mood chart")
+    series = await bot.services.progress.couple_series(couple, days)
+    lines = lines_for(bot, couple.guild_id, series, own=False)
+    return await _draw(bot, lines, series, "Your moods together", days, NOT_ENOUGH_TOGETHER)
 
 
-async def own_chart(bot: AttuneBot, user_id: int, days: int) -> discord.File:
-    service = bot.services.progress
-    series = await service.own_series(user_id, days)
-    end = service.now()
-    png = await asyncio.to_thread(
-        render_mood_chart,
-        lines_for(bot, None, series, own=True),
-        f"Your moods, last {days} days",
-        end - timedelta(days=days),
-        end,
-    )
-    return discord.File(io.BytesIO(png), filename=CHART_FILE, description="Mood chart")
+async def own_chart(bot: AttuneBot, user_id: int, guild_id: int | None, days: int) -> Drawn:
+    series = await bot.services.progress.own_series(user_id, guild_id, days)
+    lines = lines_for(bot, None, series, own=True)
+    return await _draw(bot, lines, series, "Your moods", days, NOT_ENOUGH_OWN)
 
 
 class ShareButton(
@@ -109,6 +123,9 @@ class ShareButton(
                     )
                     return
                 chart = await couple_chart(bot, couple, share.days)
+                if chart.file is None:
+                    await interaction.followup.send(chart.note or "", ephemeral=True)
+                    return
                 thread = await bot.threads.ensure_thread(couple)
                 embed = discord.Embed(
                     title="How we've been feeling",
@@ -118,7 +135,7 @@ class ShareButton(
                 )
                 embed.set_image(url=f"attachment://{CHART_FILE}")
                 posted = await thread.send(
-                    embed=embed, file=chart, allowed_mentions=discord.AllowedMentions.none()
+                    embed=embed, file=chart.file, allowed_mentions=discord.AllowedMentions.none()
                 )
                 message_id = posted.id
             finally:
