@@ -268,7 +268,7 @@ async def test_a_checkup_is_private_and_its_result_invisible_to_the_partner(
     second = await fake.submit_modal(world.alice, again, {**answers, "red-flags": ["lonely"]})
     await second.response()
     followups = await second.followups()
-    assert second.ephemeral and "two times in a row" in second.text()
+    assert second.ephemeral and "two check-ups in a row" in second.text()
     assert all(m.ephemeral for m in followups)
     assert attune.running.content.safety.feeling_unsafe.split("\n")[0][:40] in "\n".join(
         m.text() for m in followups

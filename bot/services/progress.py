@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from bot.clock import Clock, from_unix, unix
 from bot.config import Settings
-from bot.content import ContentLibrary
+from bot.content import CheckupOption, ContentLibrary
 from bot.crypto import Cipher
 from bot.db import Database
 from bot.errors import NotFound, UserFacingError
@@ -41,6 +41,7 @@ from bot.services.checkins import CheckinService
 from bot.services.couples import CouplesService
 from bot.services.exercises import ExercisesService
 from bot.timeparse import next_occurrence, parse_time
+from bot.timewords import TimeWords, time_words
 
 FORGIVE_WINDOW = timedelta(days=7)
 HEADS_UP_HOURS = 3
@@ -209,6 +210,13 @@ class CheckupResult:
     record: CheckupRecord
     flags_raised: bool
     flagged_twice: bool
+    flagged: tuple[CheckupOption, ...]  # the red flags marked, in content order
+    words: TimeWords  # "today", "tonight"... for the person's local time
+
+    @property
+    def unsafe(self) -> bool:
+        """They marked feeling afraid or unsafe: the reply starts with the safety guidance."""
+        return any(option.safety for option in self.flagged)
 
 
 class ProgressService:
@@ -485,15 +493,28 @@ class ProgressService:
             )
         return clean
 
-    async def save_checkup(self, user_id: int, picked: dict[str, list[str]]) -> CheckupResult:
+    async def save_checkup(
+        self, user_id: int, picked: dict[str, list[str]], guild_id: int | None = None
+    ) -> CheckupResult:
         answers = self.checkup_answers(picked)
         sealed = self._cipher.seal(json.dumps(answers, sort_keys=True), column=CHECKUP_COLUMN)
         record_id = await self.repo.add_checkup(user_id, sealed, unix(self.now()))
         history = await self.checkups(user_id, limit=2)
         record = next(r for r in history if r.id == record_id)
-        flags = self._content.checkup.flags_raised(answers)
-        twice = flags and len(history) == 2 and self._content.checkup.flags_raised(history[1].answers)
-        return CheckupResult(record=record, flags_raised=flags, flagged_twice=twice)
+        flagged = self._content.checkup.flags_marked(answers)
+        twice = bool(flagged) and len(history) == 2 and self._content.checkup.flags_raised(history[1].answers)
+        return CheckupResult(
+            record=record,
+            flags_raised=bool(flagged),
+            flagged_twice=twice,
+            flagged=flagged,
+            words=await self.time_words_for(user_id, guild_id),
+        )
+
+    async def time_words_for(self, user_id: int, guild_id: int | None) -> TimeWords:
+        """'today', 'tonight'... for the person's own clock: their zone, else the server's, else UTC."""
+        zone = await self._couples.timezone_for(user_id, guild_id)
+        return time_words(self.now().astimezone(zone))
 
     async def checkups(self, user_id: int, limit: int = 12) -> list[CheckupRecord]:
         """The person's own checkups, newest first. Only ever asked for by the person themselves."""
