@@ -164,9 +164,8 @@ async def test_weekly_summary_arrives_at_its_time_once_with_titles_only(
     assert "1 check-in answered together" in text
     assert title in text and "secret reflection" not in text
     assert "Something to talk about" in text
-    # The monthly checkup offer rides along, privately, once.
-    offers = [m for m in fake.dm_messages(world.alice) if "/progress checkup" in m.text()]
-    assert len(offers) == 1
+    # No check-up offer rides along: it waits for the couple's first month to be over.
+    assert [m for m in fake.dm_messages(world.alice) if "/progress checkup" in m.text()] == []
 
     await attune.restart()
     assert attune.running.progress_dispatcher is not None
@@ -180,7 +179,7 @@ async def test_weekly_summary_arrives_at_its_time_once_with_titles_only(
     attune.clock.set(datetime(2026, 3, 11, 20, 0, 10, tzinfo=UTC))
     await attune.running.progress_dispatcher.tick()
     assert len(summaries()) == 2
-    assert len([m for m in fake.dm_messages(world.alice) if "/progress checkup" in m.text()]) == 1
+    assert [m for m in fake.dm_messages(world.alice) if "/progress checkup" in m.text()] == []
 
     off = await fake.slash(world.alice, world.general, "progress summary", day="off")
     await off.response()

@@ -197,6 +197,11 @@ async def drive_everything(attune: BotHarness, world: Any) -> None:
         write = await step(lambda: fake.press(carol, dms[-1], "Write"))
         await modal(carol, write, {"mood": ["3"], "answer": "Quiet morning"})
     await slash(carol, "checkin personal off")
+    progress = attune.running.progress_dispatcher
+    assert progress is not None
+    await progress.tick()  # weekly summaries, heads-ups
+    attune.clock.set(datetime(2026, 4, 2, 12, 0, tzinfo=UTC))  # past the couple's first month
+    await progress.tick()  # and the monthly check-up offer
 
     # Progress and privacy (when shipped), then a restart and the end of the pairing.
     for command in ("progress show", "progress summary", "progress checkups", "privacy export"):

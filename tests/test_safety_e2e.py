@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from bot.content import ContentLibrary, Prompt
+from tests.support.couples import pair
 from tests.support.harness import BotHarness
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday, midday
@@ -163,6 +164,52 @@ async def test_the_checkup_form_says_inside_it_that_it_is_private(attune: BotHar
     assert "Only you see this." in texts[0] and "Your partner never sees your answers" in texts[0]
     questions = [c for c in modal["components"] if c["type"] == 18]
     assert len(questions) == len(content(attune).checkup.questions) and len(modal["components"]) <= 5
+
+
+async def test_the_monthly_checkup_dm_waits_for_the_first_month_then_comes_monthly(
+    attune: BotHarness, world: Any
+) -> None:
+    fake, bot = attune.fake, attune.running
+    progress = bot.progress_dispatcher
+    assert progress is not None
+    paired_at = datetime(2026, 3, 8, 18, 55, tzinfo=UTC)  # a Sunday, minutes before the weekly summary
+    attune.clock.set(paired_at)
+    thread = await pair(attune, world, world.alice, world.bob)
+    tokyo = await fake.slash(world.bob, world.general, "timezone", zone="Asia/Tokyo")
+    await tokyo.response()
+
+    def nudges(user: Any) -> list[Any]:
+        return [m for m in fake.dm_messages(user) if "/progress checkup" in m.text()]
+
+    async def tick_at(moment: datetime) -> None:
+        attune.clock.set(moment)
+        await progress.tick()
+        await attune.settle()
+
+    await tick_at(paired_at + timedelta(seconds=30))  # gives the couple its summary: Sundays 19:00
+    await tick_at(paired_at + timedelta(minutes=6))
+    assert [m for m in fake.messages_in(thread) if "Your week together" in m.text()], "the summary came"
+    assert nudges(world.alice) == [] and nudges(world.bob) == [], "no 'where you stand' DM on day one"
+    for day in range(1, 30):
+        await tick_at(paired_at + timedelta(days=day, hours=-6))  # 12:55 UTC each day of the month
+        assert nudges(world.alice) == [] and nudges(world.bob) == [], f"day {day}"
+
+    nudge = content(attune).checkup.monthly_nudge.strip()
+    # Day 30, 19:00 UTC: Alice (UTC) gets it; for Bob it is 04:00 in Tokyo, so his waits for his day.
+    await tick_at(paired_at + timedelta(days=30, minutes=5))
+    assert [m.content for m in nudges(world.alice)] == [nudge]
+    assert nudges(world.bob) == []
+    await tick_at(paired_at + timedelta(days=30, hours=7))  # 01:55 UTC, 10:55 in Tokyo
+    assert len(nudges(world.alice)) == 1 and [m.content for m in nudges(world.bob)] == [nudge]
+    await tick_at(paired_at + timedelta(days=45))
+    assert len(nudges(world.alice)) == 1 and len(nudges(world.bob)) == 1, "once a month, not more"
+
+    # A month later: Bob again; Alice did a check-up last week, so she isn't asked.
+    attune.clock.set(paired_at + timedelta(days=52))
+    await checkup(attune, world.alice, world.general, ["none"])
+    await tick_at(datetime(2026, 5, 8, 10, 30, tzinfo=UTC))  # daytime for both of them
+    assert len(nudges(world.alice)) == 1
+    assert len(nudges(world.bob)) == 2
 
 
 async def test_the_red_flags_exercise_has_an_i_feel_unsafe_button_on_every_step(

@@ -54,6 +54,10 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 CHECKUP_COLUMN = "progress_checkups.answers_sealed"
 CHECKUP_OFFER_GAP = timedelta(days=30)  # the monthly offer: never two within thirty days
+CHECKUP_FIRST_MONTH = timedelta(days=30)  # no offer before a couple's first month is over
+CHECKUP_RECENT = timedelta(days=28)  # nor to someone who checked up in the last four weeks
+CHECKUP_OFFER_HOURS = range(10, 20)  # and only in the person's own daytime: 10:00 to 19:59
+CHECKUP_OFFER_BATCH = 500
 
 REFLECTION_PROMPTS = (
     "What is one small thing your partner did this week that felt like a step towards you?",
@@ -539,6 +543,26 @@ class ProgressService:
             if labels:
                 lines.append((question.text, "; ".join(labels)))
         return lines
+
+    async def checkup_offers_due(self) -> list[int]:
+        """Who to offer the monthly check-up to now, by DM: partners of an active couple whose first
+        month is over, with DMs reaching them and nudges on, offered nothing in thirty days, not
+        checked up in four weeks, and in their own daytime (so it never arrives in the night)."""
+        now = self.now()
+        candidates = await self.repo.checkup_offer_candidates(
+            paired_before=unix(now - CHECKUP_FIRST_MONTH),
+            offered_after=unix(now - CHECKUP_OFFER_GAP),
+            checked_up_since=unix(now - CHECKUP_RECENT),
+            limit=CHECKUP_OFFER_BATCH,
+        )
+        due: list[int] = []
+        for user_id, guild_id in candidates:
+            if user_id in due:
+                continue
+            zone = await self._couples.timezone_for(user_id, guild_id)
+            if now.astimezone(zone).hour in CHECKUP_OFFER_HOURS:
+                due.append(user_id)
+        return due
 
     async def claim_monthly_offer(self, user_id: int) -> bool:
         now = self.now()
