@@ -120,6 +120,7 @@ def test_red_flags_exercise_is_private_and_ends_with_resources(library: ContentL
     for exercise in flagged:
         assert exercise.private
         assert exercise.ends_with_resources
+        assert exercise.unsafe_button, "every step offers the safety guidance at once"
 
 
 def test_together_exercises_draw_on_both_articles(library: ContentLibrary) -> None:
@@ -178,11 +179,17 @@ def test_safety_texts(library: ContentLibrary) -> None:
     assert "helpline" in safety.feeling_unsafe.lower()
     assert "http" not in safety.feeling_unsafe + safety.default_resources
     assert "emergency" in safety.default_resources.lower()
+    # What is shown at once wherever someone says they feel afraid or unsafe.
+    assert "safety comes first" in safety.unsafe_title.lower()
+    assert "safety comes first" in safety.unsafe_lead.lower()
+    assert "safety comes first" in safety.asked_lead.lower()
+    assert 0 < len(safety.unsafe_button) <= 80
 
 
 def test_checkup(library: ContentLibrary) -> None:
     checkup = library.checkup
-    assert 1 <= len(checkup.questions) <= 5
+    assert 1 <= len(checkup.questions) <= 4, "a modal holds five components: the privacy line and four"
+    assert "only you see this" in checkup.intro.lower() and "partner never sees" in checkup.intro.lower()
     for question in checkup.questions:
         assert 0 < len(question.text) <= MODAL_LABEL
         assert question.placeholder is None or len(question.placeholder) <= SELECT_PLACEHOLDER
@@ -202,6 +209,52 @@ def test_checkup(library: ContentLibrary) -> None:
     assert outcome is not None and len(outcome.options) >= 4
     assert checkup.flags_raised({"red-flags": ["ghosting"]})
     assert not checkup.flags_raised({"red-flags": ["none"], "heading": ["closer"]})
+    # Feeling afraid or unsafe is answered with the safety guidance; every other flag with its own words.
+    unsafe = red.option("unsafe")
+    assert unsafe is not None and unsafe.safety and unsafe.red_flag and "unsafe" in unsafe.label
+    assert [o.value for o in red.options if o.safety] == ["unsafe"]
+    notes = [o.note for o in red.options if o.red_flag and not o.safety]
+    assert len(notes) == 7 and all(notes) and len(set(notes)) == 7
+    # Time words are placeholders filled from the person's clock, never a fixed "tonight".
+    timed = [checkup.closing, checkup.red_flag_note, checkup.repeated_note, *map(str, notes)]
+    assert not [t for t in timed if re.search(r"\b(tonight|this morning|this evening)\b", t, re.I)]
+    assert "{rest_of_day}" in checkup.closing
+    assert "tonight" not in checkup.monthly_nudge.lower()
+
+
+def test_no_content_text_names_a_fixed_time_of_day() -> None:
+    """Exercises are started, and prompts arrive, at any hour: "tonight" at 05:00 is wrong. Texts
+    say "right now", or use a placeholder the reply fills from the person's clock."""
+    fixed = re.compile(r"\b(tonight|this morning|this afternoon|this evening)\b", re.IGNORECASE)
+    found = [
+        f"{path.relative_to(CONTENT_DIR)}:{number}"
+        for path in sorted(CONTENT_DIR.rglob("*.yaml"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if fixed.search(line) and not line.strip().startswith(("- id:", "id:"))
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("option", "words"),
+    [
+        ({"value": "x1", "label": "L", "red_flag": True}, "every red flag needs a note"),
+        ({"value": "x1", "label": "L", "safety": True}, "must also be a red_flag"),
+        ({"value": "x1", "label": "L", "red_flag": True, "safety": True, "note": "n"}, "not a note"),
+        ({"value": "x1", "label": "L", "red_flag": True, "note": "Rest {tonite}."}, "unknown placeholder"),
+        ({"value": "x1", "label": "L", "red_flag": True, "note": "A lone { brace"}, "lone brace"),
+    ],
+)
+def test_checkup_options_are_checked_at_load(option: dict[str, object], words: str) -> None:
+    with pytest.raises(ValidationError, match=words):
+        models.CheckupOption.model_validate(option)
+
+
+def test_a_broken_time_word_in_checkup_yaml_stops_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = yaml.safe_load((CONTENT_DIR / "checkup.yaml").read_text(encoding="utf-8"))
+    data["closing"] = "Be gentle with yourself {tonight}."
+    with pytest.raises(ValidationError, match=r"unknown placeholder \{tonight\}"):
+        models.Checkup.model_validate(data)
 
 
 def test_library_helpers(library: ContentLibrary) -> None:

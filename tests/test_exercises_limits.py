@@ -7,6 +7,7 @@ code cannot make this test agree with itself.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -15,6 +16,8 @@ import pytest
 from bot.content import Track, load_content
 from bot.services.boundaries import BOUNDARIES_PER_PERSON, BOUNDARY_MAX, CONSEQUENCE_MAX, Boundary
 from bot.services.exercises import REFLECTION_MAX, Progress
+from bot.services.progress import CheckupRecord, CheckupResult
+from bot.timewords import time_words
 from cogs.boundaries.views import DYNAMIC_ITEMS as BOUNDARY_ITEMS
 from cogs.boundaries.views import (
     BoundaryModal,
@@ -26,7 +29,9 @@ from cogs.boundaries.views import (
 from cogs.exercises.render import list_embed, shared_reflection_embed, step_embed, summary_embed
 from cogs.exercises.views import DYNAMIC_ITEMS as EXERCISE_ITEMS
 from cogs.exercises.views import ReflectModal, SharePick, step_view
+from cogs.progress.views import checkup_messages
 from cogs.resources.render import Section, pack_messages, resources_messages, section_embeds
+from cogs.resources.safety import UnsafeButton, safety_embeds
 
 CONTENT = load_content()
 EXERCISES = list(CONTENT.exercises.values())
@@ -61,7 +66,8 @@ def check_message(embeds: list[discord.Embed]) -> None:
 
 
 def handled(custom_id: str) -> bool:
-    templates = [item.__discord_ui_compiled_template__ for item in (*EXERCISE_ITEMS, *BOUNDARY_ITEMS)]
+    items = (*EXERCISE_ITEMS, *BOUNDARY_ITEMS, UnsafeButton)
+    templates = [item.__discord_ui_compiled_template__ for item in items]
     return any(re.fullmatch(t, custom_id) for t in templates)
 
 
@@ -79,7 +85,7 @@ async def test_every_step_of_every_exercise_fits(exercise: Any) -> None:
     for step, current in enumerate(exercise.steps):
         check_message([step_embed(exercise, step)])
         check_message([step_embed(exercise, step, LONGEST, note="Your reflection is saved.")])
-        check_view(step_view(123456789012345678, exercise, step))
+        check_view(step_view(123456789012345678, exercise, step, CONTENT))
         if current.question:
             modal = ReflectModal(1, exercise, step, LONGEST.strip())
             payload = modal.to_dict()
@@ -145,3 +151,29 @@ def test_a_boundary_list_entry_keeps_both_parts() -> None:
     short_boundary = _entry("I need quiet mornings.", "c" * 1000)
     assert len(short_boundary) <= 1024 and short_boundary.startswith("I need quiet mornings.")
     assert short_boundary.count("c") >= 950
+
+
+@pytest.mark.parametrize("server_text", [None, "Call 0800 000 000.", "x " * 750])
+@pytest.mark.parametrize("hour", [5, 21])
+def test_the_checkup_reply_and_the_safety_guidance_fit_in_every_case(
+    server_text: str | None, hour: int
+) -> None:
+    question = CONTENT.checkup.question("red-flags")
+    assert question is not None
+    everything = tuple(o for o in question.options if o.red_flag)
+    result = CheckupResult(
+        record=CheckupRecord(1, 1, 0, {"red-flags": [o.value for o in everything]}),
+        flags_raised=True,
+        flagged_twice=True,
+        flagged=everything,
+        words=time_words(datetime(2026, 3, 2, hour)),
+    )
+    messages = checkup_messages(CONTENT, result, server_text)
+    for embeds in messages:
+        check_message(embeds)
+    text = "\n".join(f"{e.title}\n{e.description}" for m in messages for e in m)
+    assert messages[0][0].title == CONTENT.safety.unsafe_title, "the safety guidance comes first"
+    assert all(str(o.note) in text for o in everything if not o.safety)
+    assert (server_text or "").strip() in text and "{" not in text
+    for embeds in [safety_embeds(CONTENT, server_text, CONTENT.safety.asked_lead)]:
+        check_message(embeds)

@@ -167,9 +167,8 @@ async def test_weekly_summary_arrives_at_its_time_once_with_titles_only(
     assert "secret reflection" not in text
     assert title not in text, "what one partner did alone is theirs, never set out in the thread"
     assert "Something to talk about" in text
-    # The monthly checkup offer rides along, privately, once.
-    offers = [m for m in fake.dm_messages(world.alice) if "/progress checkup" in m.text()]
-    assert len(offers) == 1
+    # No check-up offer rides along: it waits for the couple's first month to be over.
+    assert [m for m in fake.dm_messages(world.alice) if "/progress checkup" in m.text()] == []
 
     await attune.restart()
     assert attune.running.progress_dispatcher is not None
@@ -183,7 +182,7 @@ async def test_weekly_summary_arrives_at_its_time_once_with_titles_only(
     attune.clock.set(datetime(2026, 3, 11, 20, 0, 10, tzinfo=UTC))
     await attune.running.progress_dispatcher.tick()
     assert len(summaries()) == 2
-    assert len([m for m in fake.dm_messages(world.alice) if "/progress checkup" in m.text()]) == 1
+    assert [m for m in fake.dm_messages(world.alice) if "/progress checkup" in m.text()] == []
 
     off = await fake.slash(world.alice, world.general, "progress summary", day="off")
     await off.response()
@@ -271,7 +270,7 @@ async def test_a_checkup_is_private_and_its_result_invisible_to_the_partner(
     second = await fake.submit_modal(world.alice, again, {**answers, "red-flags": ["lonely"]})
     await second.response()
     followups = await second.followups()
-    assert second.ephemeral and "two times in a row" in second.text()
+    assert second.ephemeral and "two check-ups in a row" in second.text()
     assert all(m.ephemeral for m in followups)
     assert attune.running.content.safety.feeling_unsafe.split("\n")[0][:40] in "\n".join(
         m.text() for m in followups

@@ -203,6 +203,11 @@ async def drive_everything(attune: BotHarness, world: Any) -> None:
     await slash(carol, "pair invite", partner=world.dave)
     attune.clock.set(datetime(2026, 3, 13, 8, 0, tzinfo=UTC))
     await attune.running.get_cog("PairCog").invitations.tick()  # type: ignore[union-attr]
+    progress = attune.running.progress_dispatcher
+    assert progress is not None
+    await progress.tick()  # weekly summaries, heads-ups
+    attune.clock.set(datetime(2026, 4, 2, 12, 0, tzinfo=UTC))  # past the couple's first month
+    await progress.tick()  # and the monthly check-up offer
 
     # Progress and privacy (when shipped), then a restart and the end of the pairing.
     for command in ("progress show", "progress summary", "progress checkups", "privacy export"):

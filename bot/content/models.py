@@ -10,6 +10,10 @@ silently ignored field. Length limits follow the Discord surface each text is sh
 * prompt text: a modal text-input placeholder (100)
 * check-up question text: a modal / select label (45); option label: a select option label (100)
 * safety texts: an embed description (4,096; capped at 3,500)
+* the "I feel unsafe" button label: a button label (80)
+
+Texts a reply fills with the person's time of day (`Timed...`) may use only the placeholders in
+`bot.timewords` ({part_of_day}, {rest_of_day}); anything else is refused at start.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from bot.timewords import check_placeholders
 
 # Limits, named so the cogs and the tests can share them.
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"
@@ -38,7 +44,8 @@ CHECKUP_PLACEHOLDER_MAX = 150
 CHECKUP_OPTION_LABEL_MAX = 100
 CHECKUP_OPTION_DESCRIPTION_MAX = 100
 CHECKUP_OPTIONS_MAX = 25  # options in one select menu
-CHECKUP_QUESTIONS_MAX = 5  # action rows in one message
+CHECKUP_QUESTIONS_MAX = 4  # a modal holds 5 components: the privacy line, then one per question
+BUTTON_LABEL_MAX = 80
 MIN_STEPS = 2
 MAX_STEPS = 6
 MIN_MINUTES = 1
@@ -57,6 +64,10 @@ Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 Text1000 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 Text3000 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=3000)]
 Text3500 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=3500)]
+Text80 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+# Texts filled with the person's time of day when shown (see bot.timewords).
+TimedText1000 = Annotated[Text1000, AfterValidator(check_placeholders)]
+TimedText3500 = Annotated[Text3500, AfterValidator(check_placeholders)]
 
 
 Theme = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
@@ -109,6 +120,8 @@ class Exercise(_Frozen):
     minutes: int = Field(ge=MIN_MINUTES, le=MAX_MINUTES)
     private: bool = False
     ends_with_resources: bool = False
+    # Every step carries an "I feel unsafe" button that answers with the safety guidance at once.
+    unsafe_button: bool = False
     covers: tuple[Slug, ...] = ()
     steps: tuple[Step, ...] = Field(min_length=MIN_STEPS, max_length=MAX_STEPS)
 
@@ -138,6 +151,13 @@ class Safety(_Frozen):
     professional_help: Text3500
     feeling_unsafe: Text3500
     default_resources: Text3500
+    # The guidance shown at once wherever someone says they feel afraid or unsafe: a title, a lead
+    # for "I feel unsafe" (a check-up mark, a button), a lead for having answered a question about
+    # feeling safe (whatever the answer was), then `feeling_unsafe` and the server's own text.
+    unsafe_title: Text100
+    unsafe_lead: Text1000
+    asked_lead: Text1000
+    unsafe_button: Text80
 
 
 class CheckupOption(_Frozen):
@@ -145,6 +165,21 @@ class CheckupOption(_Frozen):
     label: Text100
     description: Text100 | None = None
     red_flag: bool = False
+    # Marking it shows the safety guidance (safety.yaml) at once, in the reply to the form.
+    safety: bool = False
+    # The words the reply gives this mark: every red flag has its own (a safety mark has the
+    # safety guidance instead).
+    note: TimedText1000 | None = None
+
+    @model_validator(mode="after")
+    def _words_for_every_flag(self) -> CheckupOption:
+        if self.safety and not self.red_flag:
+            raise ValueError(f"option {self.value!r}: a safety option must also be a red_flag")
+        if self.safety and self.note is not None:
+            raise ValueError(f"option {self.value!r}: a safety option is answered by safety.yaml, not a note")
+        if self.red_flag and not self.safety and self.note is None:
+            raise ValueError(f"option {self.value!r}: every red flag needs a note, its own words")
+        return self
 
 
 class CheckupQuestion(_Frozen):
@@ -171,9 +206,11 @@ class Checkup(_Frozen):
     """The private monthly 'where I stand' self-assessment."""
 
     title: Text100
-    intro: Text3500
-    red_flag_note: Text3500
-    closing: Text3500
+    intro: Text3500  # shown inside the form: it must say the check-up is private
+    red_flag_note: TimedText3500  # after the words for each red flag marked
+    repeated_note: TimedText3500  # a red flag marked two check-ups in a row
+    closing: TimedText3500
+    monthly_nudge: Text1000  # the private DM, monthly from the couple's first month on
     questions: tuple[CheckupQuestion, ...] = Field(min_length=1, max_length=CHECKUP_QUESTIONS_MAX)
 
     @model_validator(mode="after")
@@ -186,10 +223,16 @@ class Checkup(_Frozen):
 
     def flags_raised(self, answers: dict[str, list[str]]) -> bool:
         """True when any chosen answer is marked `red_flag`."""
-        for question in self.questions:
-            if question.red_flag_values & set(answers.get(question.id, ())):
-                return True
-        return False
+        return bool(self.flags_marked(answers))
+
+    def flags_marked(self, answers: dict[str, list[str]]) -> tuple[CheckupOption, ...]:
+        """The red-flag options chosen, in content order."""
+        return tuple(
+            option
+            for question in self.questions
+            for option in question.options
+            if option.red_flag and option.value in set(answers.get(question.id, ()))
+        )
 
 
 class ContentLibrary(_Frozen):

@@ -386,11 +386,26 @@ class ProgressRepository:
         )
         return row is not None
 
-    async def checked_up_since(self, user_id: int, since: int) -> bool:
-        value = await self._db.fetchval(
-            "SELECT 1 FROM progress_checkups WHERE user_id = ? AND created_at >= ? LIMIT 1", (user_id, since)
+    async def checkup_offer_candidates(
+        self, *, paired_before: int, offered_after: int, checked_up_since: int, limit: int
+    ) -> list[tuple[int, int]]:
+        """(user id, guild id) of partners in active couples created at or before `paired_before`,
+        whom DMs reach and who keep nudges on, with no offer after `offered_after` and no checkup
+        since `checked_up_since`."""
+        rows = await self._db.fetchall(
+            "SELECT m.user_id, c.guild_id FROM couples c "
+            "JOIN couple_members m ON m.couple_id = c.id AND m.current = 1 AND m.in_guild = 1 "
+            "LEFT JOIN people p ON p.user_id = m.user_id "
+            "WHERE c.status = 'active' AND c.created_at <= ? "
+            "AND coalesce(p.dm_reachable, 1) = 1 AND coalesce(p.dm_nudges, 1) = 1 "
+            "AND NOT EXISTS (SELECT 1 FROM progress_checkup_offers o "
+            "WHERE o.user_id = m.user_id AND o.offered_at > ?) "
+            "AND NOT EXISTS (SELECT 1 FROM progress_checkups k "
+            "WHERE k.user_id = m.user_id AND k.created_at >= ?) "
+            "ORDER BY c.id, m.user_id LIMIT ?",
+            (paired_before, offered_after, checked_up_since, limit),
         )
-        return value is not None
+        return [(int(r[0]), int(r[1])) for r in rows]
 
 
 def _settings(row: Row) -> SummarySettings:

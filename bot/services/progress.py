@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from bot.clock import Clock, from_unix, unix
 from bot.config import Settings
-from bot.content import ContentLibrary
+from bot.content import CheckupOption, ContentLibrary
 from bot.crypto import Cipher
 from bot.db import Database
 from bot.errors import NotFound, UserFacingError
@@ -41,6 +41,7 @@ from bot.services.checkins import CheckinService
 from bot.services.couples import CouplesService
 from bot.services.exercises import ExercisesService
 from bot.timeparse import next_occurrence, parse_time
+from bot.timewords import TimeWords, time_words
 
 FORGIVE_WINDOW = timedelta(days=7)
 HEADS_UP_HOURS = 3
@@ -53,6 +54,10 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 CHECKUP_COLUMN = "progress_checkups.answers_sealed"
 CHECKUP_OFFER_GAP = timedelta(days=30)  # the monthly offer: never two within thirty days
+CHECKUP_FIRST_MONTH = timedelta(days=30)  # no offer before a couple's first month is over
+CHECKUP_RECENT = timedelta(days=28)  # nor to someone who checked up in the last four weeks
+CHECKUP_OFFER_HOURS = range(10, 20)  # and only in the person's own daytime: 10:00 to 19:59
+CHECKUP_OFFER_BATCH = 500
 
 REFLECTION_PROMPTS = (
     "What is one small thing your partner did this week that felt like a step towards you?",
@@ -218,6 +223,13 @@ class CheckupResult:
     record: CheckupRecord
     flags_raised: bool
     flagged_twice: bool
+    flagged: tuple[CheckupOption, ...]  # the red flags marked, in content order
+    words: TimeWords  # "today", "tonight"... for the person's local time
+
+    @property
+    def unsafe(self) -> bool:
+        """They marked feeling afraid or unsafe: the reply starts with the safety guidance."""
+        return any(option.safety for option in self.flagged)
 
 
 class ProgressService:
@@ -506,15 +518,28 @@ class ProgressService:
             )
         return clean
 
-    async def save_checkup(self, user_id: int, picked: dict[str, list[str]]) -> CheckupResult:
+    async def save_checkup(
+        self, user_id: int, picked: dict[str, list[str]], guild_id: int | None = None
+    ) -> CheckupResult:
         answers = self.checkup_answers(picked)
         sealed = self._cipher.seal(json.dumps(answers, sort_keys=True), column=CHECKUP_COLUMN)
         record_id = await self.repo.add_checkup(user_id, sealed, unix(self.now()))
         history = await self.checkups(user_id, limit=2)
         record = next(r for r in history if r.id == record_id)
-        flags = self._content.checkup.flags_raised(answers)
-        twice = flags and len(history) == 2 and self._content.checkup.flags_raised(history[1].answers)
-        return CheckupResult(record=record, flags_raised=flags, flagged_twice=twice)
+        flagged = self._content.checkup.flags_marked(answers)
+        twice = bool(flagged) and len(history) == 2 and self._content.checkup.flags_raised(history[1].answers)
+        return CheckupResult(
+            record=record,
+            flags_raised=bool(flagged),
+            flagged_twice=twice,
+            flagged=flagged,
+            words=await self.time_words_for(user_id, guild_id),
+        )
+
+    async def time_words_for(self, user_id: int, guild_id: int | None) -> TimeWords:
+        """'today', 'tonight'... for the person's own clock: their zone, else the server's, else UTC."""
+        zone = await self._couples.timezone_for(user_id, guild_id)
+        return time_words(self.now().astimezone(zone))
 
     async def checkups(self, user_id: int, limit: int = 12) -> list[CheckupRecord]:
         """The person's own checkups, newest first. Only ever asked for by the person themselves."""
@@ -539,6 +564,26 @@ class ProgressService:
             if labels:
                 lines.append((question.text, "; ".join(labels)))
         return lines
+
+    async def checkup_offers_due(self) -> list[int]:
+        """Who to offer the monthly check-up to now, by DM: partners of an active couple whose first
+        month is over, with DMs reaching them and nudges on, offered nothing in thirty days, not
+        checked up in four weeks, and in their own daytime (so it never arrives in the night)."""
+        now = self.now()
+        candidates = await self.repo.checkup_offer_candidates(
+            paired_before=unix(now - CHECKUP_FIRST_MONTH),
+            offered_after=unix(now - CHECKUP_OFFER_GAP),
+            checked_up_since=unix(now - CHECKUP_RECENT),
+            limit=CHECKUP_OFFER_BATCH,
+        )
+        due: list[int] = []
+        for user_id, guild_id in candidates:
+            if user_id in due:
+                continue
+            zone = await self._couples.timezone_for(user_id, guild_id)
+            if now.astimezone(zone).hour in CHECKUP_OFFER_HOURS:
+                due.append(user_id)
+        return due
 
     async def claim_monthly_offer(self, user_id: int) -> bool:
         now = self.now()

@@ -10,6 +10,7 @@ import discord
 from bot.errors import NotFound, UserFacingError
 from bot.modals import Values, text_value
 from cogs.checkins.forms import AnswerModal, PersonalModal, mood_of
+from cogs.resources.safety import asks_about_safety, send_safety
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
@@ -124,4 +125,7 @@ async def submit_personal(
         f"Saved to your private journal as entry {entry.number}. Thank you for checking in with yourself.",
         ephemeral=True,
     )
+    bot = dispatcher.bot
+    if asks_about_safety(bot.content.prompt(round_.prompt_id)):  # "Do I feel safe with my partner?"
+        await send_safety(bot, interaction, bot.content.safety.asked_lead)
     await dispatcher.repo.mark_personal_answered(round_.id, interaction.user.id)

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Self
 import discord
 
 from bot.client import AttuneBot
-from bot.content import Exercise
+from bot.content import ContentLibrary, Exercise
 from bot.errors import NotFound
 from bot.modals import PersistentModal, Values, text_value
 from bot.repositories.exercises import ExerciseRun
@@ -32,6 +32,7 @@ from cogs.exercises.render import (
 from cogs.exercises.share import has_active_couple, post_to_couple_thread, require_active_couple
 from cogs.resources.cog import send_resources
 from cogs.resources.render import truncate
+from cogs.resources.safety import unsafe_button
 
 Interaction = discord.Interaction[AttuneBot]
 MODAL_TITLE_MAX = 45
@@ -53,10 +54,10 @@ async def render_step(
     exercise = bot.services.exercises.exercise(run.exercise_id)
     step = min(run.step, len(exercise.steps) - 1)  # the exercise may have lost a step since
     reflection = await bot.services.exercises.reflection(run.id, run.user_id, step)
-    return step_embed(exercise, step, reflection, note), step_view(run.id, exercise, step)
+    return step_embed(exercise, step, reflection, note), step_view(run.id, exercise, step, bot.content)
 
 
-def step_view(run_id: int, exercise: Exercise, step: int) -> discord.ui.View:
+def step_view(run_id: int, exercise: Exercise, step: int, content: ContentLibrary) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(NavButton(run_id, max(step - 1, 0), label="Back", disabled=step == 0))
     if exercise.steps[step].question:
@@ -70,6 +71,8 @@ def step_view(run_id: int, exercise: Exercise, step: int) -> discord.ui.View:
             style=discord.ButtonStyle.success if last else discord.ButtonStyle.primary,
         )
     )
+    if exercise.unsafe_button:  # on every step: the safety guidance is one press away
+        view.add_item(unsafe_button(content))
     return view
 
 

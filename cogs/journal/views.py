@@ -28,6 +28,7 @@ from bot.services.journal import (
 from bot.tree import AttuneModal, friendly_errors
 from cogs.journal.render import page_embed, shared_embed
 from cogs.journal.sharing import post_entry, refresh_post, remove_post, zone_for
+from cogs.resources.safety import asks_about_safety, send_safety
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
@@ -156,6 +157,10 @@ async def on_write(interaction: discord.Interaction[AttuneBot], match: re.Match[
         "Only you can see it.",
         ephemeral=True,
     )
+    if asks_about_safety(
+        bot.services.journal.prompt(match["prompt_id"])
+    ):  # "Do I feel safe with my partner?"
+        await send_safety(bot, interaction, bot.content.safety.asked_lead)
 
 
 async def on_edit(interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values) -> None:

@@ -196,6 +196,7 @@ class ProgressCog(commands.Cog):
     @progress.command(name="checkups", description="Your own past 'where I stand' check-ins (private)")
     async def checkups(self, interaction: discord.Interaction[AttuneBot]) -> None:
         records = await self.service.checkups(interaction.user.id, limit=CHECKUPS_SHOWN)
+        zone = await self.bot.services.couples.timezone_for(interaction.user.id, interaction.guild_id)
         embed = discord.Embed(title="Where you've stood", colour=ATTUNE_COLOUR)
         if not records:
             embed.description = "Nothing here yet. `/progress checkup` takes a few quiet minutes."
@@ -204,8 +205,9 @@ class ProgressCog(commands.Cog):
             for record in records:
                 lines = self.service.describe_checkup(record.answers)
                 value = "\n".join(f"**{q}** {a}" for q, a in lines) or "—"
+                day = from_unix(record.created_at).astimezone(zone)  # the person's own date
                 embed.add_field(
-                    name=from_unix(record.created_at).strftime("%d %B %Y"),
+                    name=f"{day.day} {day:%B %Y}",
                     value=value[:1021] + ("..." if len(value) > 1021 else ""),
                     inline=False,
                 )

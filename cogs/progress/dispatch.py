@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -19,7 +19,6 @@ from bot.ui import ATTUNE_COLOUR
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
-    from bot.repositories.couples import Couple
     from bot.repositories.progress import OpenRound, SummaryPost
     from bot.services.progress import Streak, WeeklySummary
 
@@ -28,7 +27,6 @@ log = logging.getLogger(__name__)
 JOB_ID = "attune:progress:weekly"
 INTERVAL_SECONDS = 60
 DM_CLOSED = 50007
-CHECKUP_OFFER_AFTER = timedelta(days=28)
 OWN_WEEK = (
     "What each of you does on your own (exercises, journal, check-ups) stays with you: "
     "`/progress show` shows you yours, privately."
@@ -109,6 +107,11 @@ class ProgressDispatcher:
                     await self._heads_up(open_round, streak)
                 except Exception:
                     log.exception("Heads-up for round %s failed", open_round.round_id)
+            for user_id in await self.service.checkup_offers_due():
+                try:
+                    await self._offer_checkup(user_id)
+                except Exception:
+                    log.exception("A checkup offer failed")
 
     # -- weekly summary ------------------------------------------------------------------------
 
@@ -123,8 +126,6 @@ class ProgressDispatcher:
             embed=summary_embed(summary), allowed_mentions=discord.AllowedMentions.none()
         )
         await self.repo.finish_summary(post.id, thread.id, message.id, unix(self.service.now()))
-        for user_id in couple.partner_ids:
-            await self._offer_checkup(couple, user_id)
 
     # -- the one heads-up ----------------------------------------------------------------------
 
@@ -149,22 +150,15 @@ class ProgressDispatcher:
 
     # -- the monthly checkup offer -------------------------------------------------------------
 
-    async def _offer_checkup(self, couple: Couple, user_id: int) -> None:
-        """A gentle private note at most once a month, by DM when DMs reach the person."""
+    async def _offer_checkup(self, user_id: int) -> None:
+        """A gentle private note by DM, once a month from the end of the couple's first month on
+        (who is due, and when, is the service's rule: `checkup_offers_due`)."""
         now = self.service.now()
-        if await self.repo.checked_up_since(user_id, unix(now - CHECKUP_OFFER_AFTER)):
-            return
-        person = await self.bot.services.people.get(user_id)
-        if person is not None and (not person.dm_reachable or not person.dm_nudges):
-            return
         if not await self.service.claim_monthly_offer(user_id):
             return
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            await user.send(
-                "A quiet note, just for you: if you'd like a few minutes to notice where you stand this "
-                "month, `/progress checkup` is there. It's private: your partner never sees it."
-            )
+            await user.send(self.bot.content.checkup.monthly_nudge.strip())
         except discord.Forbidden as error:
             if error.code == DM_CLOSED:
                 await self.bot.services.people.record_dm_failure(user_id, now.date(), unix(now))

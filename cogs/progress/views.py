@@ -12,15 +12,19 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.clock import from_unix
+from bot.content.models import CHECKUP_QUESTIONS_MAX
 from bot.giveback import Kept
 from bot.modals import PersistentModal, Values, choice_values
 from bot.services.charts import MIN_DAYS, Line, days_with_moods, render_mood_chart
 from bot.tree import friendly_errors
 from bot.ui import ATTUNE_COLOUR, GENTLE_WARNING_COLOUR, cached_display_name
+from cogs.resources.cog import send_resources, server_resources_text
+from cogs.resources.render import Section, pack_messages, section_embeds
+from cogs.resources.safety import safety_embeds, send_messages
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
-    from bot.content import Checkup
+    from bot.content import Checkup, ContentLibrary
     from bot.repositories.couples import Couple
     from bot.services.progress import ChartSeries, CheckupResult
 
@@ -153,8 +157,9 @@ def share_view(share_id: int) -> discord.ui.View:
 
 
 class CheckupModal(PersistentModal):
-    """One Label + Select per question (at most five), answered privately through bot.modals, so
-    answers picked across a restart are still saved."""
+    """The privacy line, then one Label + Select per question (at most four: a modal holds five
+    components), answered privately through bot.modals, so answers picked across a restart are
+    still saved."""
 
     submit_pattern = r"attune:progress:checkup"
 
@@ -162,7 +167,8 @@ class CheckupModal(PersistentModal):
         super().__init__(title=checkup.title[:MODAL_TITLE_MAX], custom_id="attune:progress:checkup")
         self.bot = bot
         self.selects: dict[str, discord.ui.Select[Any]] = {}
-        for question in checkup.questions[:5]:
+        self.add_item(discord.ui.TextDisplay(checkup.intro.strip()))
+        for question in checkup.questions[:CHECKUP_QUESTIONS_MAX]:
             select: discord.ui.Select[Any] = discord.ui.Select(
                 custom_id=question.id,
                 placeholder=(question.placeholder or "")[:150] or None,
@@ -186,13 +192,14 @@ class CheckupModal(PersistentModal):
     ) -> None:
         bot = interaction.client
         picked = {
-            question.id: choice_values(values, question.id) for question in bot.content.checkup.questions[:5]
+            question.id: choice_values(values, question.id)
+            for question in bot.content.checkup.questions[:CHECKUP_QUESTIONS_MAX]
         }
-        result = await bot.services.progress.save_checkup(interaction.user.id, picked)
-        await interaction.response.send_message(embeds=checkup_reply(bot, result), ephemeral=True)
-        if result.flagged_twice:
-            from cogs.resources.cog import send_resources
-
+        result = await bot.services.progress.save_checkup(interaction.user.id, picked, interaction.guild_id)
+        # Someone who felt afraid or unsafe gets the safety guidance in this very reply, first.
+        server_text = await server_resources_text(bot, interaction.guild_id) if result.unsafe else None
+        await send_messages(interaction, checkup_messages(bot.content, result, server_text))
+        if result.flagged_twice and not result.unsafe:
             await send_resources(bot, interaction)
 
     @classmethod
@@ -200,33 +207,39 @@ class CheckupModal(PersistentModal):
         """What was chosen, question by question, in words (if the checkup can't be saved)."""
         bot = interaction.client
         picked = {
-            question.id: choice_values(values, question.id) for question in bot.content.checkup.questions[:5]
+            question.id: choice_values(values, question.id)
+            for question in bot.content.checkup.questions[:CHECKUP_QUESTIONS_MAX]
         }
         return [Kept(question, chosen) for question, chosen in bot.services.progress.describe_checkup(picked)]
 
 
-def checkup_reply(bot: AttuneBot, result: CheckupResult) -> list[discord.Embed]:
-    checkup = bot.content.checkup
-    embeds = [
-        discord.Embed(
-            title="Saved, just for you",
-            description=checkup.closing.strip()
-            + "\n\nOnly you can see this. `/progress checkups` shows your own history.",
-            colour=ATTUNE_COLOUR,
-        )
+def checkup_messages(
+    content: ContentLibrary, result: CheckupResult, server_text: str | None
+) -> list[list[discord.Embed]]:
+    """The private reply to a check-up, as messages: the safety guidance first when they marked
+    feeling unsafe (with the server's own help text, when /setup gave one); 'saved'; then the words
+    for each other red flag they marked. Every time word is the person's own ("tonight" only in
+    their evening)."""
+    checkup, words = content.checkup, result.words
+    saved = discord.Embed(
+        title="Saved, just for you",
+        description=words.fill(checkup.closing.strip())
+        + "\n\nOnly you can see this. `/progress checkups` shows your own history.",
+        colour=ATTUNE_COLOUR,
+    )
+    about: list[str] = [
+        f"**{option.label}**\n{words.fill(option.note.strip())}"
+        for option in result.flagged
+        if option.note is not None and not option.safety
     ]
+    if about:
+        about.append(words.fill(checkup.red_flag_note.strip()))
     if result.flagged_twice:
-        embeds.append(
-            discord.Embed(
-                title="About what you marked",
-                description=checkup.red_flag_note.strip()
-                + "\n\nYou've marked something like this two times in a row now. The help below is "
-                "here whenever you want it.",
-                colour=GENTLE_WARNING_COLOUR,
-            )
-        )
-    elif result.flags_raised:
-        embeds[0].description = (embeds[0].description or "") + (
-            "\n\nSome of what you marked sounds heavy. If you'd like support, `/resources` is always there."
-        )
-    return embeds
+        about.append(words.fill(checkup.repeated_note.strip()))
+    embeds = [saved]
+    if about:
+        section = Section("About what you marked", "\n\n".join(about), colour=GENTLE_WARNING_COLOUR)
+        embeds += section_embeds(section)
+    if result.unsafe:
+        embeds = safety_embeds(content, server_text, content.safety.unsafe_lead) + embeds
+    return pack_messages(embeds)

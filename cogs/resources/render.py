@@ -155,6 +155,25 @@ def resources_sections(content: ContentLibrary, server_text: str | None) -> list
     return sections
 
 
+def safety_sections(content: ContentLibrary, server_text: str | None, lead: str) -> list[Section]:
+    """The safety guidance, shown at once wherever someone says they feel afraid or unsafe: `lead`
+    (what they just told us), that their safety comes first, emergency services and the helplines
+    (safety.yaml), then the server's own help text when /setup gave one."""
+    safety = content.safety
+    sections = [
+        Section(
+            safety.unsafe_title,
+            f"{lead.strip()}\n\n{safety.feeling_unsafe.strip()}",
+            colour=GENTLE_WARNING_COLOUR,
+        )
+    ]
+    if server_text:
+        sections.append(
+            Section("Where to find help, from this server", server_text, colour=GENTLE_WARNING_COLOUR)
+        )
+    return sections
+
+
 def resources_messages(content: ContentLibrary, server_text: str | None) -> list[list[discord.Embed]]:
     embeds = [e for s in resources_sections(content, server_text) for e in section_embeds(s)]
     return pack_messages(embeds)
