@@ -111,7 +111,8 @@ async def test_progress_show_holds_the_viewers_own_tally_and_never_the_partners(
 
     for channel in (couple, world.general):
         alices = (await show(attune, world.alice, channel)).text()
-        assert "1 of 1 check-ins answered by you both" in alices, "what they did together is hers too"
+        assert "1 check-in answered together" in alices, "what they did together is hers too"
+        assert "1 of 1" not in alices, "the same count is not said twice"
         assert "bob" not in alices.lower(), "the partner is never named beside a tally"
         assert title not in alices, "Bob's exercise is his"
         assert "journal entr" not in alices, "Bob's journal count never reaches Alice"
@@ -127,7 +128,7 @@ async def test_progress_show_holds_the_viewers_own_tally_and_never_the_partners(
     assert "alice" not in bobs.lower()
     assert title in bobs and "Journal: 2 entries in the last 30 days" in bobs
     assert "Exercises you finished" in bobs and "your partner never sees this" in bobs
-    assert "1 of 1 check-ins answered by you both" in bobs, "what they did together is shown to both"
+    assert "1 check-in answered together" in bobs, "what they did together is shown to both"
 
 
 async def test_the_chart_waits_for_three_days_then_shows_whole_days(

@@ -82,10 +82,13 @@ class ProgressCog(commands.Cog):
             lines.append(f"**Together:** {streak_text(overview.couple_streak.current)}")
             if overview.couple_streak.best > overview.couple_streak.current:
                 lines.append(f"Your longest so far: {overview.couple_streak.best}.")
-            lines.append(
-                f"In the last {overview.days} days: {overview.rounds_together} of "
-                f"{overview.rounds_posted} check-ins answered by you both."
-            )
+            streak = overview.couple_streak.current
+            if not overview.rounds_together == overview.rounds_posted == streak:
+                # Only when it adds something: "3 in a row" and "3 of 3" say the same thing twice.
+                lines.append(
+                    f"In the last {overview.days} days: {overview.rounds_together} of "
+                    f"{overview.rounds_posted} check-ins answered by you both."
+                )
         if lines:
             lines.append("")
         lines.append("**Just you**" + (" (your partner never sees this)" if couple is not None else ""))
