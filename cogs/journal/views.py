@@ -17,6 +17,7 @@ from bot.content import Prompt
 from bot.modals import PersistentModal, Values, choice_values, text_value
 from bot.repositories.journal import Entry
 from bot.services.journal import BODY_MAX, MOODS, TITLE_MAX, entry_datetime
+from bot.sharing import PREVIEW_TEXT, cancel_button, post_button
 from bot.tree import AttuneModal, friendly_errors
 from cogs.journal.render import page_embed, shared_embed
 from cogs.journal.sharing import post_entry, refresh_post, remove_post, zone_for
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from bot.client import AttuneBot
 
 NOT_YOURS = "This isn't for you, so nothing changed."
-PREVIEW_NOTE = "This is how it will look in your shared thread. Post it?"
 NOT_POSTED = "Nothing was posted. It stays private in your journal; /journal share can post it later."
 
 
@@ -198,7 +198,7 @@ async def send_preview(
     if zone is None:
         zone = await zone_for(interaction.client, interaction.user.id, interaction.guild_id)
     await interaction.response.send_message(
-        PREVIEW_NOTE,
+        PREVIEW_TEXT,
         embed=shared_embed(entry, interaction.user, zone),
         view=share_preview_view(interaction.user.id, entry.id),
         ephemeral=True,
@@ -264,9 +264,7 @@ async def journal_page(
 
 class PostButton(_OwnedButton, template=r"attune:journal:post:(?P<owner_id>[0-9]+):(?P<entry_id>[0-9]+)"):
     def __init__(self, owner_id: int, entry_id: int) -> None:
-        super().__init__(
-            _button(f"attune:journal:post:{owner_id}:{entry_id}", "Post", discord.ButtonStyle.primary)
-        )
+        super().__init__(post_button(f"attune:journal:post:{owner_id}:{entry_id}"))
         self.owner_id = owner_id
         self.entry_id = entry_id
 
@@ -290,9 +288,7 @@ class PostButton(_OwnedButton, template=r"attune:journal:post:(?P<owner_id>[0-9]
 
 class CancelButton(_OwnedButton, template=r"attune:journal:cancel:(?P<owner_id>[0-9]+):(?P<entry_id>[0-9]+)"):
     def __init__(self, owner_id: int, entry_id: int) -> None:
-        super().__init__(
-            _button(f"attune:journal:cancel:{owner_id}:{entry_id}", "Cancel", discord.ButtonStyle.secondary)
-        )
+        super().__init__(cancel_button(f"attune:journal:cancel:{owner_id}:{entry_id}"))
         self.owner_id = owner_id
         self.entry_id = entry_id
 

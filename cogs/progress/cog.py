@@ -11,9 +11,10 @@ from bot.clock import from_unix
 from bot.errors import UserFacingError
 from bot.repositories.couples import Couple
 from bot.services.progress import DAYS_MAX, DAYS_MIN, WEEKDAY_NAMES, WEEKDAYS, Overview, ProgressService
+from bot.sharing import PREVIEW_TEXT
 from bot.ui import ATTUNE_COLOUR, cached_display_name
 from cogs.progress.dispatch import streak_text
-from cogs.progress.views import CHART_FILE, CheckupModal, couple_chart, own_chart, share_view
+from cogs.progress.views import CHART_FILE, CheckupModal, chart_embed, couple_chart, own_chart, share_view
 
 NOT_PAIRED = (
     "You're not paired with anyone here right now, so there's no thread to share to. "
@@ -117,13 +118,9 @@ class ProgressCog(commands.Cog):
         share = await self.service.start_share(couple, interaction.user.id, days)
         await interaction.response.defer(ephemeral=True, thinking=True)
         chart = await couple_chart(self.bot, couple, share.days)
-        embed = discord.Embed(
-            title="Preview: your moods together",
-            description="This is what your partner will see in your thread. Post it?",
-            colour=ATTUNE_COLOUR,
+        await interaction.followup.send(
+            PREVIEW_TEXT, embed=chart_embed(share.days), file=chart, view=share_view(share.id), ephemeral=True
         )
-        embed.set_image(url=f"attachment://{CHART_FILE}")
-        await interaction.followup.send(embed=embed, file=chart, view=share_view(share.id), ephemeral=True)
 
     # -- /progress summary -----------------------------------------------------------------------
 
