@@ -45,7 +45,7 @@ def boundary_embed(
 
 
 def shared_boundary_embed(boundary: Boundary, author: str) -> discord.Embed:
-    return boundary_embed(boundary, author=f"{author} shared a boundary")
+    return boundary_embed(boundary, author=author)  # who shared what: the line above it
 
 
 class BoundaryModal(PersistentModal, title="A boundary you'll keep"):

@@ -118,8 +118,9 @@ class ProgressCog(commands.Cog):
         share = await self.service.start_share(couple, interaction.user.id, days)
         await interaction.response.defer(ephemeral=True, thinking=True)
         chart = await couple_chart(self.bot, couple, share.days)
+        embed = chart_embed(share.days, interaction.user.display_name)
         await interaction.followup.send(
-            PREVIEW_TEXT, embed=chart_embed(share.days), file=chart, view=share_view(share.id), ephemeral=True
+            PREVIEW_TEXT, embed=embed, file=chart, view=share_view(share.id), ephemeral=True
         )
 
     # -- /progress summary -----------------------------------------------------------------------

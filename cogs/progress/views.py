@@ -110,7 +110,7 @@ class ShareButton(
                 announced = await share_announcement(bot, couple, interaction.user, "chart")
                 posted = await thread.send(
                     content=announced.content,
-                    embed=chart_embed(share.days),
+                    embed=chart_embed(share.days, interaction.user.display_name),
                     file=chart,
                     allowed_mentions=announced.allowed_mentions,
                 )
@@ -123,14 +123,15 @@ class ShareButton(
             )
 
 
-def chart_embed(days: int) -> discord.Embed:
-    """The shared chart, as previewed and as posted."""
+def chart_embed(days: int, author: str) -> discord.Embed:
+    """The shared chart, as previewed and as posted (who shared what: the line above it)."""
     embed = discord.Embed(
         title="How we've been feeling",
         description=f"Your moods from check-ins you both answered, the last {days} days. "
         "Look for the small steps, not a score.",
         colour=ATTUNE_COLOUR,
     )
+    embed.set_author(name=author[:256])
     embed.set_image(url=f"attachment://{CHART_FILE}")
     return embed
 
