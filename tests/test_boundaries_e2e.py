@@ -68,7 +68,7 @@ async def test_a_boundary_is_added_listed_shared_and_removed(attune: BotHarness,
     await post.response()
     shared = await fake.wait_for_message(thread, lambda m: BOUNDARY in m.text())
     assert CONSEQUENCE in shared.text()
-    assert shared["embeds"][0]["author"]["name"] == "alice shared a boundary"
+    assert shared["embeds"][0]["author"]["name"] == "alice"
     assert "evening a week" not in shared.text()
     assert "Posted in" in preview.text()
     assert len(fake.messages_in(thread)) == before + 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from cogs.checkins.dispatch import JOB_ID
 from tests.support.checkins import answer, round_messages, rounds
 from tests.support.couples import pair
 from tests.support.harness import BotHarness
+from tests.support.mentions import pinged
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Paris
 
@@ -435,7 +437,9 @@ async def test_a_burst_posts_every_round_once_before_any_nudge_and_stays_under_t
 ) -> None:
     """Many couples due in the same minute: recorded and posted in small batches (so the batching
     and the cursor are exercised), every round once, all rounds before any DM nudge, and with
-    Discord's global limit enforced not one 429: opening a DM channel is paced like a send."""
+    Discord's global limit enforced not one 429: opening a DM channel is paced like a send.
+    Each partner is told exactly once (the rule in bot/services/notifications.py): by DM with
+    nudges on, mentioned in the round post with nudges off, mentioned in a reply when a DM fails."""
     import bot.services.checkins as checkins_service
     import cogs.checkins.dispatch as dispatch
 
@@ -449,6 +453,11 @@ async def test_a_burst_posts_every_round_once_before_any_nudge_and_stays_under_t
     for user in (world.alice, *people[::2], world.carol):
         ix = await fake.slash(user, world.general, "checkin schedule", time="10:00", timezone="UTC")
         await ix.response()
+    await (await fake.slash(world.carol, world.general, "checkin nudges", enabled=False)).response()
+    fake.close_dms(people[1])  # Attune doesn't know yet: the DM fails, a mention replaces it
+    await attune.settle()
+    partners = (world.alice, world.bob, world.carol, world.dave, *people)
+    dms_before = {user.id: len(fake.dm_messages(user)) for user in partners}
     dispatcher = attune.running.checkin_dispatcher
     assert dispatcher is not None
     dispatcher.pacer = Pacer(8)  # paced at 8/s against a limit of 10/s: no headroom for unpaced opens
@@ -463,14 +472,18 @@ async def test_a_burst_posts_every_round_once_before_any_nudge_and_stays_under_t
     assert [r.status for r in burst if r.status == 429] == []
     posts = [m for thread in threads for m in round_messages(fake, thread)]
     assert [len(round_messages(fake, thread)) for thread in threads] == [1] * len(threads)
-    nudges = [
-        m
-        for user in (world.alice, world.bob, world.carol, world.dave, *people)
-        for m in fake.dm_messages(user)
-        if "check-in is ready" in m.text()
-    ]
-    assert len(nudges) == 2 * len(threads), "one nudge per partner"
-    assert max(m.id for m in posts) < min(m.id for m in nudges), "every round went out before any nudge"
+    nudges = [m for user in partners for m in fake.dm_messages(user)[dms_before[user.id] :]]
+    assert all("check-in is ready" in m.text() for m in nudges)
+    instead = [m for thread in threads for m in fake.messages_in(thread) if m.get("message_reference")]
+    thread_posts = [r.json for r in burst if r.method == "POST" and r.status == 200 and "/messages" in r.path]
+    mentioned = Counter(user_id for body in thread_posts for user_id in pinged(body))
+    told = {
+        user.name: mentioned[user.id] + len(fake.dm_messages(user)) - dms_before[user.id] for user in partners
+    }
+    assert told == {user.name: 1 for user in partners}, "each partner told exactly once"
+    assert mentioned == Counter({world.carol.id: 1, people[1].id: 1}), "nudges off; a DM that failed"
+    assert len(nudges) == 2 * len(threads) - 2 and len(instead) == 1
+    assert max(m.id for m in posts) < min(m.id for m in nudges + instead), "every round went out first"
     statuses = {r["status"] for r in rounds(attune)}
     assert statuses == {"open"} and all(r["nudged"] == 1 for r in rounds(attune))
 

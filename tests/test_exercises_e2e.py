@@ -133,7 +133,7 @@ async def test_an_exercise_survives_a_restart_and_one_reflection_is_shared(attun
     await post.response()
     await attune.settle()
     shared = await fake.wait_for_message(thread, lambda m: "Set boundaries you can keep" in m.text())
-    assert shared["embeds"][0]["author"]["name"] == "alice shared a reflection"
+    assert shared["embeds"][0]["author"]["name"] == "alice"
     assert "I need to be heard, and if not, I will pause the talk." in shared.text()
     assert "Write two boundaries" in shared.text()  # the question it answers
     assert "I stopped mentioning" not in shared.text()

@@ -289,7 +289,10 @@ async def test_share_after_preview_edit_unshare_and_delete(started: BotHarness, 
     [shared] = embeds_by(fake, thread, "alice")
     assert shared["title"] == "Sunday" and shared["description"] == "Thank you for the slow breakfast."
     post = fake.messages_in(thread)[-1]
-    assert f"<@{world.bob.id}>" in post["content"]
+    await attune.settle()
+    # Bob has DM nudges on (the default): told once, by DM, so the post itself pings nobody.
+    assert post["content"] == "alice chose to share this from their journal with you."
+    assert "chose to share this from their journal" in fake.dm_messages(world.bob)[-1].text()
     [row] = rows(attune)
     assert (row["shared_channel_id"], row["shared_message_id"]) == (thread.id, post.id)
 

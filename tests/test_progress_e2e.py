@@ -96,7 +96,7 @@ async def test_share_posts_the_chart_only_after_the_preview_and_only_for_the_sha
 
     preview = await fake.slash(world.alice, world.general, "progress share", days=14)
     (shown,) = await preview.followups()
-    assert shown.ephemeral and "Preview" in shown.text()
+    assert shown.ephemeral and shown.content == "This is what your partner will see in your thread. Post it?"
     assert png_size(chart_of(shown)) == (WIDTH_PX, HEIGHT_PX)
     assert len(fake.messages_in(couple)) == before, "nothing is posted before Post"
 
@@ -107,7 +107,7 @@ async def test_share_posts_the_chart_only_after_the_preview_and_only_for_the_sha
 
     posted = await fake.press(world.alice, shown, "Post")
     await posted.response()
-    message = await fake.wait_for_message(couple, lambda m: "shared your mood chart" in m.text())
+    message = await fake.wait_for_message(couple, lambda m: "shared how you've both been feeling" in m.text())
     assert png_size(chart_of(message)) == (WIDTH_PX, HEIGHT_PX)
     await fake.wait_for(lambda: "Posted to your thread" in shown.text())
     assert shown.buttons() == [] and shown["attachments"] == [], "the preview is replaced, buttons gone"
@@ -117,7 +117,8 @@ async def test_share_posts_the_chart_only_after_the_preview_and_only_for_the_sha
     (second,) = await again.followups()
     cancelled = await fake.press(world.alice, second, "Cancel")
     await cancelled.response()
-    assert len([m for m in fake.messages_in(couple) if "shared your mood chart" in m.text()]) == 1
+    shared = "shared how you've both been feeling"
+    assert len([m for m in fake.messages_in(couple) if shared in m.text()]) == 1
     assert [r[0] for r in query(attune, "SELECT status FROM progress_shares ORDER BY id")] == [
         "posted",
         "cancelled",

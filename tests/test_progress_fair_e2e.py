@@ -173,5 +173,5 @@ async def test_the_chart_waits_for_three_days_then_shows_whole_days(
     assert png_size(chart_of(preview)) == (WIDTH_PX, HEIGHT_PX)
     posted = await fake.press(world.alice, preview, "Post")
     await posted.response()
-    message = await fake.wait_for_message(couple, lambda m: "shared your mood chart" in m.text())
+    message = await fake.wait_for_message(couple, lambda m: "shared how you've both been feeling" in m.text())
     assert png_size(chart_of(message)) == (WIDTH_PX, HEIGHT_PX)

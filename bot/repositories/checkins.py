@@ -58,6 +58,13 @@ class Round:
     claimed_by: str | None = None
     reveal_attempts: int = 0
     next_attempt_at: int | None = None
+    started_by: int | None = None  # who ran /checkin now: told nothing about it
+    revealed_by: int | None = None  # whose answer completed the round: told nothing about the reveal
+    nudge_to: str | None = None  # partners to tell by DM once posted (comma-separated ids)
+
+    @property
+    def nudge_ids(self) -> tuple[int, ...]:
+        return tuple(int(part) for part in (self.nudge_to or "").split(",") if part)
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,7 @@ _SCHEDULE_COLUMNS = (
 _ROUND_COLUMNS = (
     "id, schedule_id, kind, couple_id, user_id, due_at, prompt_id, status, channel_id, message_id, "
     "post_attempts, posted_at, remind_at, closes_at, revealed_at, reveal_message_id, claimed_by, "
-    "reveal_attempts, next_attempt_at"
+    "reveal_attempts, next_attempt_at, started_by, revealed_by, nudge_to"
 )
 
 
@@ -268,14 +275,15 @@ class CheckinRepository:
         owner: str,
         reset_prompts: bool,
         now: int,
+        started_by: int | None = None,
     ) -> int:
         async with self._db.transaction() as tx:
             if reset_prompts:
                 await tx.execute("DELETE FROM prompt_usage WHERE owner = ?", (owner,))
             row = await tx.fetchone(
-                "INSERT INTO checkin_rounds (kind, couple_id, user_id, due_at, prompt_id, status) "
-                "VALUES (?, ?, ?, ?, ?, 'pending') RETURNING id",
-                (kind, couple_id, user_id, now, prompt_id),
+                "INSERT INTO checkin_rounds (kind, couple_id, user_id, due_at, prompt_id, status, started_by) "
+                "VALUES (?, ?, ?, ?, ?, 'pending', ?) RETURNING id",
+                (kind, couple_id, user_id, now, prompt_id, started_by),
             )
             await tx.execute(
                 "INSERT INTO prompt_usage (owner, prompt_id, used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -337,13 +345,26 @@ class CheckinRepository:
         posted_at: int,
         remind_at: int | None,
         closes_at: int,
+        nudge_to: Sequence[int] = (),
     ) -> None:
+        """The round is up. `nudge_to`: the partners it tells by DM (the post mentioned the others);
+        with nobody to DM, its nudges are done already."""
+        nudge_ids = ",".join(str(user_id) for user_id in nudge_to) or None
         async with self._db.transaction() as tx:
             row = await tx.fetchone(
                 "UPDATE checkin_rounds SET status = 'open', channel_id = ?, message_id = ?, posted_at = ?, "
-                "remind_at = ?, closes_at = ?, claimed_by = NULL, next_attempt_at = NULL "
-                "WHERE id = ? AND status = 'pending' RETURNING couple_id, kind",
-                (channel_id, message_id, posted_at, remind_at, closes_at, round_id),
+                "remind_at = ?, closes_at = ?, claimed_by = NULL, next_attempt_at = NULL, started_by = NULL, "
+                "nudge_to = ?, nudged = ? WHERE id = ? AND status = 'pending' RETURNING couple_id, kind",
+                (
+                    channel_id,
+                    message_id,
+                    posted_at,
+                    remind_at,
+                    closes_at,
+                    nudge_ids,
+                    int(nudge_ids is None),
+                    round_id,
+                ),
             )
             if row is not None and row["kind"] == "couple":
                 # A round closes when the next one is posted.
@@ -354,16 +375,22 @@ class CheckinRepository:
 
     async def mark_undeliverable(self, round_id: int, reason: str) -> None:
         await self._db.execute(
-            "UPDATE checkin_rounds SET status = 'missed', missed_reason = ?, claimed_by = NULL "
+            "UPDATE checkin_rounds SET status = 'missed', missed_reason = ?, claimed_by = NULL, started_by = NULL "
             "WHERE id = ? AND status = 'pending'",
             (reason, round_id),
         )
 
-    async def claim_nudge(self, round_id: int) -> bool:
-        row = await self._db.fetchone(
-            "UPDATE checkin_rounds SET nudged = 1 WHERE id = ? AND nudged = 0 RETURNING id", (round_id,)
-        )
-        return row is not None
+    async def claim_nudge(self, round_id: int) -> tuple[int, ...]:
+        """Claim a posted round's DM nudges, once: who is to be DMed (empty when claimed already)."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetchone(
+                "UPDATE checkin_rounds SET nudged = 1 WHERE id = ? AND nudged = 0 RETURNING nudge_to",
+                (round_id,),
+            )
+            if row is None or row[0] is None:
+                return ()
+            await tx.execute("UPDATE checkin_rounds SET nudge_to = NULL WHERE id = ?", (round_id,))
+        return tuple(int(part) for part in str(row[0]).split(",") if part)
 
     async def claim_reminders(self, now: int, limit: int) -> list[Round]:
         rows = await self._db.fetchall(
@@ -412,15 +439,15 @@ class CheckinRepository:
 
     async def mark_reveal_posted(self, round_id: int, message_id: int) -> None:
         await self._db.execute(
-            "UPDATE checkin_rounds SET reveal_message_id = ?, claimed_by = NULL, next_attempt_at = NULL "
-            "WHERE id = ?",
+            "UPDATE checkin_rounds SET reveal_message_id = ?, claimed_by = NULL, next_attempt_at = NULL, "
+            "revealed_by = NULL WHERE id = ?",
             (message_id, round_id),
         )
 
     async def drop_reveal(self, round_id: int) -> None:
         """Stop trying to post this reveal (the couple ended, or it is a day late)."""
         await self._db.execute(
-            "UPDATE checkin_rounds SET reveal_dropped = 1, claimed_by = NULL WHERE id = ? "
+            "UPDATE checkin_rounds SET reveal_dropped = 1, claimed_by = NULL, revealed_by = NULL WHERE id = ? "
             "AND reveal_message_id IS NULL",
             (round_id,),
         )
@@ -497,13 +524,14 @@ class CheckinRepository:
         )
         return None if row is None else (row["edited_at"] is not None, bool(row["partner_answered"]))
 
-    async def claim_reveal(self, round_id: int, now: int) -> bool:
-        """Open -> revealed once both partners answered; exactly one caller wins."""
+    async def claim_reveal(self, round_id: int, now: int, by: int) -> bool:
+        """Open -> revealed once both partners answered; exactly one caller wins. `by`: whose
+        answer completed the round (told nothing about the reveal)."""
         row = await self._db.fetchone(
-            "UPDATE checkin_rounds SET status = 'revealed', revealed_at = ?, claimed_by = NULL, next_attempt_at = NULL "
-            "WHERE id = ? AND status = 'open' "
+            "UPDATE checkin_rounds SET status = 'revealed', revealed_at = ?, revealed_by = ?, claimed_by = NULL, "
+            "next_attempt_at = NULL WHERE id = ? AND status = 'open' "
             "AND (SELECT count(*) FROM checkin_answers WHERE round_id = ?) >= 2 RETURNING id",
-            (now, round_id, round_id),
+            (now, by, round_id, round_id),
         )
         return row is not None
 

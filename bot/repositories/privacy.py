@@ -362,6 +362,15 @@ class PrivacyRepository:
                     )
                 )
 
+            # That they started a live round or completed one (kept only until the partner is told).
+            await tx.execute(
+                "UPDATE checkin_rounds SET "
+                "started_by = CASE WHEN started_by = ? THEN NULL ELSE started_by END, "
+                "revealed_by = CASE WHEN revealed_by = ? THEN NULL ELSE revealed_by END "
+                "WHERE couple_id IN (SELECT couple_id FROM couple_members WHERE user_id = ?) "
+                "AND status IN ('pending', 'open', 'revealed')",
+                (user_id, user_id, user_id),
+            )
             personal_rounds = "SELECT id FROM checkin_rounds WHERE kind = 'personal' AND user_id = ?"
             await tx.execute(f"DELETE FROM checkin_answers WHERE round_id IN ({personal_rounds})", (user_id,))
             rows["checkin_rounds"] = await tx.execute(

@@ -23,6 +23,7 @@ from bot.services.checkins import CheckinService
 from bot.services.couples import CouplesService
 from bot.services.exercises import ExercisesService
 from bot.services.journal import JournalService
+from bot.services.notifications import NotificationService
 from bot.services.privacy import PrivacyService
 from bot.services.progress import ProgressService, build_progress_service
 
@@ -38,6 +39,7 @@ class Services:
     checkins: CheckinService
     progress: ProgressService
     privacy: PrivacyService
+    notifications: NotificationService
 
 
 def build_services(
@@ -59,4 +61,5 @@ def build_services(
         ),
         progress=build_progress_service(database, cipher, content, clock, settings),
         privacy=PrivacyService(PrivacyRepository(database, cipher), content, clock),
+        notifications=NotificationService(PeopleRepository(database), clock),
     )

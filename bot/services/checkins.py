@@ -224,7 +224,10 @@ class CheckinService:
         used_cache[owner] = {chosen.id} if reset else used_cache[owner] | {chosen.id}
         return chosen, reset
 
-    async def start_now(self, *, couple_id: int | None, user_id: int | None) -> int:
+    async def start_now(
+        self, *, couple_id: int | None, user_id: int | None, started_by: int | None = None
+    ) -> int:
+        """A round posted at once. `started_by`: who asked for it (/checkin now), told nothing."""
         kind = "couple" if couple_id is not None else "personal"
         owner = f"couple:{couple_id}" if couple_id is not None else f"person:{user_id}"
         prompt, reset = await self._choose_prompt(owner, kind, {})
@@ -236,6 +239,7 @@ class CheckinService:
             owner=owner,
             reset_prompts=reset,
             now=unix(self._clock.now()),
+            started_by=started_by,
         )
 
     # -- posting: late rounds and retries ------------------------------------------------------
@@ -310,7 +314,7 @@ class CheckinService:
                 "Your words matter: /journal write keeps them privately."
             )
         edited, partner_answered = saved
-        ready = partner_answered and await self.repo.claim_reveal(round_.id, unix(self._clock.now()))
+        ready = partner_answered and await self.repo.claim_reveal(round_.id, unix(self._clock.now()), user_id)
         return AnswerResult(round=round_, edited=edited, ready_to_reveal=ready)
 
     async def answers(self, round_id: int) -> list[Answer]:

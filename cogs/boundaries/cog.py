@@ -6,9 +6,9 @@ from discord.ext import commands
 
 from bot.client import AttuneBot
 from bot.cooldowns import limit
+from bot.sharing import PREVIEW_TEXT
 from cogs.boundaries.views import (
     CONSEQUENCE_NAME,
-    PREVIEW_TEXT,
     BoundaryModal,
     boundary_embed,
     remove_view,

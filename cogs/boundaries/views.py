@@ -14,6 +14,7 @@ import discord
 from bot.client import AttuneBot
 from bot.modals import PersistentModal, Values, text_value
 from bot.services.boundaries import BOUNDARY_MAX, CONSEQUENCE_MAX, Boundary
+from bot.sharing import CANCEL_LABEL, CANCEL_STYLE, post_button
 from bot.tree import friendly_errors
 from bot.ui import ATTUNE_COLOUR
 from cogs.exercises.share import post_to_couple_thread, require_active_couple
@@ -27,7 +28,6 @@ GUIDANCE = (
     "Choose a follow-through you can actually keep: a boundary without one is a wish."
 )
 CONSEQUENCE_NAME = "And if it's crossed"
-PREVIEW_TEXT = "This is what your partner will see in your thread. Post it?"
 
 
 def boundary_embed(
@@ -45,7 +45,7 @@ def boundary_embed(
 
 
 def shared_boundary_embed(boundary: Boundary, author: str) -> discord.Embed:
-    return boundary_embed(boundary, author=f"{author} shared a boundary")
+    return boundary_embed(boundary, author=author)  # who shared what: the line above it
 
 
 class BoundaryModal(PersistentModal, title="A boundary you'll keep"):
@@ -140,13 +140,7 @@ class PostButton(
     template=r"attune:bd:post:(?P<id>[0-9]+):(?P<at>[0-9]+)",
 ):
     def __init__(self, boundary_id: int, previewed_at: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Post",
-                style=discord.ButtonStyle.success,
-                custom_id=f"attune:bd:post:{boundary_id}:{previewed_at}",
-            )
-        )
+        super().__init__(post_button(f"attune:bd:post:{boundary_id}:{previewed_at}"))
         self.boundary_id = boundary_id
         self.previewed_at = previewed_at
 
@@ -168,7 +162,12 @@ class PostButton(
             embed = shared_boundary_embed(boundary, interaction.user.display_name)
             try:
                 thread = await post_to_couple_thread(
-                    bot, interaction.guild_id, user_id, embed, lambda: service.get(self.boundary_id, user_id)
+                    bot,
+                    interaction.guild_id,
+                    interaction.user,
+                    "boundary",
+                    embed,
+                    lambda: service.get(self.boundary_id, user_id),
                 )
             except BaseException:
                 await service.release_share(self.boundary_id, user_id, claimed_at)
@@ -180,9 +179,7 @@ class PostButton(
 
 class CancelButton(_BoundaryButton, template=r"attune:bd:cancel:(?P<id>[0-9]+)"):
     def __init__(self, boundary_id: int) -> None:
-        super().__init__(
-            f"attune:bd:cancel:{boundary_id}", "Cancel", discord.ButtonStyle.secondary, boundary_id
-        )
+        super().__init__(f"attune:bd:cancel:{boundary_id}", CANCEL_LABEL, CANCEL_STYLE, boundary_id)
 
     @classmethod
     async def from_custom_id(

@@ -27,6 +27,16 @@ REMINDER_CHOICES = [
     app_commands.Choice(name="after 8 hours", value=480),
     app_commands.Choice(name="after 12 hours", value=720),
 ]
+# How the person is told that something waits for them (bot/services/notifications.py).
+NUDGES_DESCRIPTION = "How you hear that something waits: by DM (on) or a mention in your thread (off)"
+NUDGES_ON = (
+    "I'll tell you by DM when something is waiting for you: a check-in, your answers side by side, "
+    "something your partner shared. Your thread won't ping you as well."
+)
+NUDGES_OFF = (
+    "I'll tell you with a mention in your thread instead of a DM. "
+    "If your DMs are closed, that's how I reach you anyway."
+)
 NOT_IN_A_COUPLE = "You're not paired with anyone in this server yet. `/pair invite` is where it starts."
 
 
@@ -187,7 +197,9 @@ class CheckinCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         # Reachable first (recreated if deleted): a check-in is promised only where it can arrive.
         await self.bot.threads.ensure_thread(couple)
-        round_id = await self.service.start_now(couple_id=couple.id, user_id=None)
+        round_id = await self.service.start_now(
+            couple_id=couple.id, user_id=None, started_by=interaction.user.id
+        )
         posted = await dispatcher.post_now(round_id)
         if posted is not None and posted.status == "open" and posted.message_id is not None:
             text = f"Your check-in is in your thread now: {round_link(couple.guild_id, posted)}"
@@ -199,7 +211,7 @@ class CheckinCog(commands.Cog):
             )
             text = f"I couldn't post your check-in yet. {reason} I'll keep trying for a little while."
         await interaction.followup.send(text, ephemeral=True)
-        self._wake()  # the DM nudges go out with the next dispatch
+        self._wake()  # anything not sent yet (a retry) goes out with the next dispatch
 
     @checkin.command(name="off", description="Stop scheduled check-ins (your history stays)")
     async def off(self, interaction: discord.Interaction[AttuneBot]) -> None:
@@ -219,13 +231,12 @@ class CheckinCog(commands.Cog):
         else:
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
-    @checkin.command(name="nudges", description="Turn the DM that tells you a check-in is ready on or off")
-    @app_commands.describe(enabled="True: a DM tells you when a check-in is ready. False: no such DMs")
+    @checkin.command(name="nudges", description=NUDGES_DESCRIPTION)
+    @app_commands.describe(enabled="True: tell me by DM. False: mention me in our thread instead")
     async def nudges(self, interaction: discord.Interaction[AttuneBot], enabled: bool) -> None:
         now = unix(self.bot.clock.now())
         await self.bot.services.people.set_dm_nudges(interaction.user.id, enabled, now)
-        state = "on" if enabled else "off"
-        await interaction.response.send_message(f"Check-in DMs are {state}.", ephemeral=True)
+        await interaction.response.send_message(NUDGES_ON if enabled else NUDGES_OFF, ephemeral=True)
 
     @personal.command(name="set", description="A private check-in by DM at your own time")
     @app_commands.describe(

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.clock import from_unix, unix
+from bot.notify import Notifier, mentioning, mentions, with_mentions
 from bot.pacing import Pacer
+from bot.services.notifications import DAILY_DM_FAILURE_CAP
 from bot.ui import ATTUNE_COLOUR, cached_display_name
 from cogs.checkins.trouble import as_thread_trouble, trouble_notice
 from cogs.checkins.views import reveal_embeds, round_embed, round_view, write_view
@@ -28,12 +30,17 @@ log = logging.getLogger(__name__)
 
 JOB_ID = "attune:checkins:dispatch"
 SAFETY_INTERVAL_SECONDS = 30
-DAILY_DM_FAILURE_CAP = 3
 SENDS_PER_SECOND = 40.0
 CONCURRENT_SENDS = 8
-DM_CLOSED = 50007
 POST_BATCH = 500
 REVEAL_TEXT = "You've both answered. Here's what you each wrote:"
+# Each partner is told once per event (bot/services/notifications.py): by DM, or in the thread.
+READY_DM = "Your check-in is ready, whenever you have a quiet minute: {link}"
+READY_IN_THREAD = "Your check-in is ready, whenever you have a quiet minute."
+REVEAL_DM = "You've both answered today's check-in: your answers are side by side in your thread. {link}"
+REVEAL_IN_THREAD = "You've both answered: your answers are just above."
+REMINDER_DM = "A gentle reminder: today's check-in is still waiting for you, whenever you're ready. {link}"
+REMINDER_IN_THREAD = "A gentle reminder: today's check-in is still waiting for you, whenever you're ready."
 SHUTDOWN_GRACE_SECONDS = 10.0  # SIGTERM must end within 15 s in all
 MEMBERSHIP_WAIT_SECONDS = 30.0  # at most, for the servers' membership checks after a (re)connect
 
@@ -44,6 +51,9 @@ class CheckinDispatcher:
         self.service = bot.services.checkins
         self.repo = bot.services.checkins.repo
         self.pacer = Pacer(SENDS_PER_SECOND)
+        # Read at each send, so a pacer swapped in later (tests, benchmarks) paces the DMs too.
+        self.notifier = Notifier(bot, pace=lambda: self.pacer.wait())
+        self.notifications = bot.services.notifications
         self._tick_lock = asyncio.Lock()
         self._stopping = False
         # Claims on a post name the process holding them: one poster per round here, and after a
@@ -116,7 +126,8 @@ class CheckinDispatcher:
 
     async def tick(self) -> None:
         """Record what is due and post it, then nudge, post reveals, remind, close. Safe to run at
-        any time. Every round goes out before any DM nudge: the thread post already pings both.
+        any time. Every round goes out before any DM nudge: a round reaches its thread first, and
+        the partners it tells by DM (not mentioned in the post) hear of it just after.
 
         First it waits for the membership checks of a fresh gateway session (bot/membership.py):
         a couple whose partner left while Attune was away is paused before anything is posted."""
@@ -209,15 +220,21 @@ class CheckinDispatcher:
                 thread = await self.bot.threads.ensure_thread(couple)
                 message = await self._find_posted(thread, round_.id) if attempt > 1 else None
                 if message is None:
+                    # Whoever ran /checkin now is told nothing; each other partner once: mentioned
+                    # here, or by DM after every due round is up (then not mentioned here).
+                    plan = await self.notifications.plan(couple.partner_ids, round_.started_by)
                     await self.pacer.wait()
                     prompt = self.service.prompt_text(round_.prompt_id)
                     names = [(self._name(couple.guild_id, uid), False) for uid in couple.partner_ids]
                     message = await thread.send(
-                        content=" ".join(f"<@{uid}>" for uid in couple.partner_ids),
+                        content=mentions(plan.mention) or None,
                         embed=round_embed(prompt, names),
                         view=round_view(round_.id),
-                        allowed_mentions=discord.AllowedMentions(users=True),
+                        allowed_mentions=mentioning(plan.mention),
                     )
+                    nudge_to = plan.dm
+                else:  # posted before a crash: whoever it did not mention is told by DM
+                    nudge_to = self._not_told(couple, message, round_.started_by)
                 await self._thread_works(couple)
                 schedule = await self.repo.schedule_for_couple(couple.id)
                 posted = self.bot.clock.now()
@@ -230,10 +247,16 @@ class CheckinDispatcher:
                     posted_at=unix(posted),
                     remind_at=remind_at,
                     closes_at=closes_at,
+                    nudge_to=nudge_to,
                 )
         except Exception as error:
             if not await self._thread_trouble(couple, error):
                 raise
+
+    @staticmethod
+    def _not_told(couple: Couple, message: discord.Message, actor_id: int | None) -> tuple[int, ...]:
+        """The partners a post found in the thread (after a crash) did not mention, but the actor."""
+        return tuple(uid for uid in couple.partner_ids if uid != actor_id and uid not in message.raw_mentions)
 
     async def _claim(self, round_: Round) -> int:
         """Claim a round's post; which try this is, or 0 when it is not to be posted by us: too
@@ -256,7 +279,8 @@ class CheckinDispatcher:
             raise
 
     async def post_now(self, round_id: int) -> Round | None:
-        """Post one round at once (/checkin now), then return it as it stands afterwards."""
+        """Post one round at once (/checkin now) and tell the partner, then return it as it
+        stands afterwards."""
         round_ = await self.repo.round(round_id)
         if round_ is None:
             return None
@@ -264,7 +288,13 @@ class CheckinDispatcher:
             await self._post_round(round_)
         except Exception:
             log.exception("Check-in round %s: posting it now failed; will retry", round_id)
-        return await self.repo.round(round_id)
+        posted = await self.repo.round(round_id)
+        if posted is not None and posted.status == "open":
+            try:
+                await self._nudge_round(posted)
+            except Exception:
+                log.exception("Check-in round %s: telling the partner failed", round_id)
+        return posted
 
     # -- when the thread can't be posted in ------------------------------------------------------
 
@@ -293,14 +323,21 @@ class CheckinDispatcher:
             log.info("Posting in the thread of couple %s works again", couple.id)
 
     async def _nudge_round(self, round_: Round) -> None:
-        """The DM nudges of one posted round, at most once (claimed before sending)."""
-        if round_.couple_id is None or not await self.repo.claim_nudge(round_.id):
+        """The DM nudges of one posted round, at most once (claimed before sending), to the
+        partners its post did not mention; one whose DM fails is mentioned in the thread instead."""
+        if round_.couple_id is None or round_.channel_id is None or round_.message_id is None:
+            return
+        nudge_to = await self.repo.claim_nudge(round_.id)
+        if not nudge_to:
             return
         couple = await self.bot.services.couples.couple_by_id(round_.couple_id)
         if couple is None or couple.status != "active":
             return
-        for user_id in couple.partner_ids:
-            await self._nudge(user_id, round_link(couple.guild_id, round_))
+        link = round_link(couple.guild_id, round_)
+        missed = [uid for uid in nudge_to if uid in couple.partner_ids and not await self._nudge(uid, link)]
+        await self.notifier.mention_in_thread(
+            missed, READY_IN_THREAD, channel_id=round_.channel_id, message_id=round_.message_id
+        )
 
     async def _find_posted(self, channel: discord.abc.Messageable, round_id: int) -> discord.Message | None:
         """After a crash between recording and posting: did the post reach Discord? Look first."""
@@ -392,19 +429,31 @@ class CheckinDispatcher:
                     if not shown:
                         await self.repo.drop_reveal(round_.id)
                         return
+                    # Whose answer completed the round is told nothing; the other partner once.
+                    plan = await self.notifications.plan(couple.partner_ids, round_.revealed_by)
                     message = await thread.send(
-                        content=REVEAL_TEXT,
+                        content=with_mentions(plan.mention, REVEAL_TEXT),
                         embeds=self._reveal_embeds(couple, round_, shown),
                         reference=self._round_reference(round_),
-                        allowed_mentions=discord.AllowedMentions.none(),
+                        allowed_mentions=mentioning(plan.mention),
                     )
+                    dm_to = plan.dm
+                else:  # posted before a crash: whoever it did not mention is told by DM
+                    dm_to = self._not_told(couple, message, round_.revealed_by)
                 await self._thread_works(couple)
                 await self.repo.mark_reveal_posted(round_.id, message.id)
         except Exception as error:
             if not await self._thread_trouble(couple, error):
                 raise
             return
-        await self._redraw_if_erased(couple, round_, message, shown)
+        if await self._redraw_if_erased(couple, round_, message, shown):
+            await self.notifier.tell(
+                dm_to,
+                REVEAL_DM.format(link=message.jump_url),
+                channel_id=message.channel.id,
+                message_id=message.id,
+                thread_text=REVEAL_IN_THREAD,
+            )
         await self.refresh_round_message(round_, status="revealed")
 
     async def reveal(self, round_: Round) -> None:
@@ -430,23 +479,25 @@ class CheckinDispatcher:
 
     async def _redraw_if_erased(
         self, couple: Couple, round_: Round, message: discord.Message, shown: list[Answer] | None
-    ) -> None:
+    ) -> bool:
         """An erasure may have committed while the reveal was in flight (a 429 wait, say): it could
         not take down a post it did not know of yet. Now that the post is recorded, compare it with
-        the answers still kept, and redraw it without what was erased (or take it down)."""
+        the answers still kept, and redraw it without what was erased (or take it down). False when
+        nothing is left to show (taken down)."""
         kept = await self.service.answers(round_.id)
         if shown is not None and [(a.user_id, a.body) for a in kept] == [(a.user_id, a.body) for a in shown]:
-            return
+            return True
         try:
             await self.pacer.wait()
             if not kept:
                 await message.delete()
-            else:
-                await message.edit(content=REVEAL_TEXT, embeds=self._reveal_embeds(couple, round_, kept))
+            else:  # the lead line (and who it mentioned) stays as it was
+                await message.edit(embeds=self._reveal_embeds(couple, round_, kept))
         except discord.NotFound:
             pass  # already gone is what was wanted
         except discord.HTTPException:
             log.warning("Could not redraw the reveal of round %s after an erasure", round_.id)
+        return bool(kept)
 
     async def _remind(self, round_: Round) -> None:
         if round_.couple_id is None or round_.message_id is None:
@@ -455,13 +506,20 @@ class CheckinDispatcher:
         if couple is None or couple.status != "active":
             return
         answered = await self.repo.answered_user_ids(round_.id)
-        for user_id in couple.partner_ids:
-            if user_id not in answered:
-                await self._dm(
-                    user_id,
-                    content="A gentle reminder: today's check-in is still waiting for you, "
-                    f"whenever you're ready. {round_link(couple.guild_id, round_)}",
-                )
+        # Only who hasn't answered, each once: by DM, or mentioned in one reply to the round.
+        waiting = [uid for uid in couple.partner_ids if uid not in answered]
+        plan = await self.notifications.plan(waiting, actor_id=None)
+        assert round_.channel_id is not None
+        await self.notifier.mention_in_thread(
+            plan.mention, REMINDER_IN_THREAD, channel_id=round_.channel_id, message_id=round_.message_id
+        )
+        await self.notifier.tell(
+            plan.dm,
+            REMINDER_DM.format(link=round_link(couple.guild_id, round_)),
+            channel_id=round_.channel_id,
+            message_id=round_.message_id,
+            thread_text=REMINDER_IN_THREAD,
+        )
 
     async def _close(self, round_: Round) -> None:
         if round_.kind == "couple":
@@ -490,45 +548,15 @@ class CheckinDispatcher:
     # -- DMs -----------------------------------------------------------------------------------
 
     async def _may_dm(self, user_id: int) -> bool:
-        person = await self.bot.services.people.get(user_id)
-        if person is not None and not person.dm_reachable:
-            return False
-        today = self.bot.clock.now().date()
-        return await self.bot.services.people.dm_failures_on(user_id, today) < DAILY_DM_FAILURE_CAP
+        return await self.notifications.may_dm(user_id)
 
-    async def _nudge(self, user_id: int, link: str) -> None:
-        person = await self.bot.services.people.get(user_id)
-        if person is not None and not person.dm_nudges:
-            return
-        await self._dm(user_id, content=f"Your check-in is ready, whenever you have a quiet minute: {link}")
+    async def _nudge(self, user_id: int, link: str) -> bool:
+        """The DM that says a check-in is ready; False when it could not be delivered."""
+        return await self._dm(user_id, content=READY_DM.format(link=link)) is not None
 
     async def _dm(self, user_id: int, **kwargs: Any) -> discord.Message | None:
         """Send a DM unless DMs are known to be closed; a 50007 marks them closed (no retries)."""
-        if not await self._may_dm(user_id):
-            return None
-        try:
-            # Each request is paced, not just the send: opening a DM channel counts toward
-            # Discord's global limit too, and unpaced opens turned a burst into 429s.
-            user = self.bot.get_user(user_id)
-            if user is None:
-                await self.pacer.wait()
-                user = await self.bot.fetch_user(user_id)
-            if user.dm_channel is None:
-                await self.pacer.wait()
-                await user.create_dm()
-            await self.pacer.wait()
-            message = await user.send(**kwargs)
-        except discord.Forbidden as error:
-            if error.code == DM_CLOSED:
-                now = self.bot.clock.now()
-                await self.bot.services.people.record_dm_failure(user_id, now.date(), unix(now))
-            return None
-        except discord.HTTPException:
-            log.info("A DM could not be delivered")
-            return None
-        # Recorded so /privacy delete can take down what Attune sent this person alone.
-        await self.bot.services.privacy.record_post(user_id, message.channel.id, message.id, kind="dm")
-        return message
+        return await self.notifier.dm(user_id, **kwargs)
 
 
 def round_link(guild_id: int, round_: Round) -> str:
@@ -539,4 +567,4 @@ def due_time_text(seconds: int | None) -> str:
     return "not scheduled" if seconds is None else f"<t:{seconds}:f>"
 
 
-__all__ = ["JOB_ID", "CheckinDispatcher", "due_time_text", "from_unix"]
+__all__ = ["DAILY_DM_FAILURE_CAP", "JOB_ID", "CheckinDispatcher", "due_time_text", "from_unix"]

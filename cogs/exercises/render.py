@@ -131,7 +131,7 @@ def shared_reflection_embed(author: str, exercise: Exercise, step: int, text: st
         description=truncate(text, DESCRIPTION_MAX),
         colour=ATTUNE_COLOUR,
     )
-    embed.set_author(name=truncate(f"{author} shared a reflection", AUTHOR_MAX))
+    embed.set_author(name=truncate(author, AUTHOR_MAX))  # who shared what: the line above it
     if current.question:
         embed.add_field(name="The question", value=truncate(current.question, FIELD_VALUE_MAX), inline=False)
     return embed

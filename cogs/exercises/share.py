@@ -9,6 +9,8 @@ import discord
 
 from bot.client import AttuneBot
 from bot.errors import NotFound, UserFacingError
+from bot.notify import Notifier, share_announcement
+from bot.sharing import ShareKind
 
 log = logging.getLogger(__name__)
 
@@ -40,28 +42,35 @@ async def has_active_couple(bot: AttuneBot, guild_id: int | None, user_id: int) 
 async def post_to_couple_thread(
     bot: AttuneBot,
     guild_id: int | None,
-    user_id: int,
+    author: discord.abc.User,
+    kind: ShareKind,
     embed: discord.Embed,
     still_kept: Callable[[], Awaitable[object]],
 ) -> discord.Thread:
     """Post to the couple's live thread (recreated or unarchived as needed); returns the thread.
+    The post is announced like every share (bot/sharing.py): the partner is told once, mentioned
+    in it or by DM, and the author not at all.
 
     `still_kept` raises NotFound when the shared words no longer exist: checked after the post is
     recorded, so an erasure that ran while the post was in flight cannot leave it behind."""
     if guild_id is None:
         raise UserFacingError(NOT_IN_SERVER)
-    couple = await bot.services.couples.active_couple_for(guild_id, user_id)
+    couple = await bot.services.couples.active_couple_for(guild_id, author.id)
     if couple is None:
         raise UserFacingError(NOT_PAIRED)
     thread = await bot.threads.ensure_thread(couple)
-    message = await thread.send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
+    announced = await share_announcement(bot, couple, author, kind)
+    message = await thread.send(
+        content=announced.content, embed=embed, allowed_mentions=announced.allowed_mentions
+    )
     # Recorded so /privacy delete can take the post down with everything else of theirs.
-    await bot.services.privacy.record_post(user_id, thread.id, message.id)
+    await bot.services.privacy.record_post(author.id, thread.id, message.id)
     try:
         await still_kept()
     except NotFound:
         await take_down(bot, message)
         raise UserFacingError(ERASED_MEANWHILE) from None
+    await Notifier(bot).follow_up(announced, message)
     return thread
 
 

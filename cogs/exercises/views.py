@@ -21,6 +21,7 @@ from bot.errors import NotFound
 from bot.modals import PersistentModal, Values, text_value
 from bot.repositories.exercises import ExerciseRun
 from bot.services.exercises import REFLECTION_MAX, RUN_NOT_FOUND
+from bot.sharing import PREVIEW_TEXT, cancel_button, post_button
 from bot.tree import friendly_errors
 from cogs.exercises.render import (
     SAVED_NOTE,
@@ -37,7 +38,6 @@ from cogs.resources.safety import unsafe_button
 Interaction = discord.Interaction[AttuneBot]
 MODAL_TITLE_MAX = 45
 
-PREVIEW_TEXT = "This is what your partner will see in your thread. Post it?"
 SHARE_OFFER = (
     "If you like, you can share **one** of these with your partner in your thread. "
     "You'll see a preview first, and nothing is posted until you say so."
@@ -278,11 +278,7 @@ class SharePost(
     template=r"attune:ex:post:(?P<run_id>[0-9]+):(?P<step>[0-9]+)",
 ):
     def __init__(self, run_id: int, step: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Post", style=discord.ButtonStyle.success, custom_id=f"attune:ex:post:{run_id}:{step}"
-            )
-        )
+        super().__init__(post_button(f"attune:ex:post:{run_id}:{step}"))
         self.run_id = run_id
         self.step = step
 
@@ -305,7 +301,12 @@ class SharePost(
             embed = shared_reflection_embed(interaction.user.display_name, exercise, self.step, text)
             try:
                 thread = await post_to_couple_thread(
-                    bot, interaction.guild_id, user_id, embed, lambda: service.run(run.id, user_id)
+                    bot,
+                    interaction.guild_id,
+                    interaction.user,
+                    "exercise",
+                    embed,
+                    lambda: service.run(run.id, user_id),
                 )
             except BaseException:
                 await service.release_share(run.id, user_id, self.step)
@@ -322,11 +323,7 @@ class ShareBack(
     template=r"attune:ex:back:(?P<run_id>[0-9]+)",
 ):
     def __init__(self, run_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Cancel", style=discord.ButtonStyle.secondary, custom_id=f"attune:ex:back:{run_id}"
-            )
-        )
+        super().__init__(cancel_button(f"attune:ex:back:{run_id}"))
         self.run_id = run_id
 
     @classmethod

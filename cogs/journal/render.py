@@ -87,9 +87,3 @@ def shared_embed(entry: Entry, author: discord.abc.User, zone: zoneinfo.ZoneInfo
     embed.set_author(name=author.display_name, icon_url=author.display_avatar.url)
     embed.set_footer(text=f"Shared by {author.display_name} · written {entry_date(entry, zone)}")
     return embed
-
-
-def shared_intro(entry: Entry, author_id: int, partner_id: int) -> str:
-    if entry.kind == "reflection":
-        return f"<@{partner_id}>, <@{author_id}> wrote something for you."
-    return f"<@{partner_id}>, <@{author_id}> chose to share this from their journal with you."

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.errors import NotFound, UserFacingError
+from bot.notify import Notifier, share_announcement
 from bot.repositories.journal import Entry
+from bot.sharing import ShareKind
 from cogs.exercises.share import ERASED_MEANWHILE, take_down
-from cogs.journal.render import shared_embed, shared_intro
+from cogs.journal.render import shared_embed
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
@@ -48,7 +50,8 @@ async def active_couple(bot: AttuneBot, guild_id: int | None, user_id: int) -> C
 async def post_entry(
     bot: AttuneBot, author: discord.abc.User, guild_id: int | None, entry_id: int
 ) -> tuple[Entry, discord.Thread]:
-    """Post the author's entry to their couple's thread, once, and mark it shared."""
+    """Post the author's entry to their couple's thread, once, and mark it shared; the partner is
+    told once (mentioned in the post, or by DM), the author not at all."""
     journal = bot.services.journal
     await journal.shareable(author.id, entry_id)
     couple = await active_couple(bot, guild_id, author.id)
@@ -56,20 +59,24 @@ async def post_entry(
     entry = await journal.begin_share(author.id, entry_id, thread.id)  # atomic: one post per entry
     try:
         zone = await zone_for(bot, author.id, guild_id)
+        kind: ShareKind = "reflection" if entry.kind == "reflection" else "journal"
+        announced = await share_announcement(bot, couple, author, kind)
         message = await thread.send(
-            content=shared_intro(entry, author.id, couple.partner_of(author.id)),
+            content=announced.content,
             embed=shared_embed(entry, author, zone),
-            allowed_mentions=discord.AllowedMentions(users=[discord.Object(couple.partner_of(author.id))]),
+            allowed_mentions=announced.allowed_mentions,
         )
     except Exception:
         await journal.abandon_share(author.id, entry_id)  # private again; Post can be tried again
         raise
     try:
-        return await journal.finish_share(author.id, entry_id, thread.id, message.id), thread
+        shared = await journal.finish_share(author.id, entry_id, thread.id, message.id)
     except NotFound:
         # Erased while the post was in flight: the erasure could not know of it, so take it down.
         await take_down(bot, message)
         raise UserFacingError(ERASED_MEANWHILE) from None
+    await Notifier(bot).follow_up(announced, message)
+    return shared, thread
 
 
 async def remove_post(bot: AttuneBot, entry: Entry) -> None:

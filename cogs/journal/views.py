@@ -25,6 +25,7 @@ from bot.services.journal import (
     entry_key,
     number_of_key,
 )
+from bot.sharing import PREVIEW_TEXT, cancel_button, post_button
 from bot.tree import AttuneModal, friendly_errors
 from cogs.journal.render import page_embed, shared_embed
 from cogs.journal.sharing import post_entry, refresh_post, remove_post, zone_for
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from bot.client import AttuneBot
 
 NOT_YOURS = "This isn't for you, so nothing changed."
-PREVIEW_NOTE = "This is how it will look in your shared thread. Post it?"
 NOT_POSTED = "Nothing was posted. It stays private in your journal{where}; /journal share can post it later."
 
 
@@ -218,9 +218,9 @@ async def send_preview(
     it is kept."""
     if zone is None:
         zone = await zone_for(interaction.client, interaction.user.id, interaction.guild_id)
-    kept = f"Kept in your journal as entry {entry.number}. " if saved else ""
+    kept = f"\n-# Kept in your journal as entry {entry.number}, whatever you choose." if saved else ""
     await interaction.response.send_message(
-        kept + PREVIEW_NOTE,
+        PREVIEW_TEXT + kept,
         embed=shared_embed(entry, interaction.user, zone),
         view=share_preview_view(interaction.user.id, entry_key(entry)),
         ephemeral=True,
@@ -286,9 +286,7 @@ async def journal_page(
 
 class PostButton(_OwnedButton, template=rf"attune:journal:post:(?P<owner_id>[0-9]+):(?P<entry>{ENTRY_KEY})"):
     def __init__(self, owner_id: int, key: str) -> None:
-        super().__init__(
-            _button(f"attune:journal:post:{owner_id}:{key}", "Post", discord.ButtonStyle.primary)
-        )
+        super().__init__(post_button(f"attune:journal:post:{owner_id}:{key}"))
         self.owner_id = owner_id
         self.key = key
 
@@ -313,9 +311,7 @@ class CancelButton(
     _OwnedButton, template=rf"attune:journal:cancel:(?P<owner_id>[0-9]+):(?P<entry>{ENTRY_KEY})"
 ):
     def __init__(self, owner_id: int, key: str) -> None:
-        super().__init__(
-            _button(f"attune:journal:cancel:{owner_id}:{key}", "Cancel", discord.ButtonStyle.secondary)
-        )
+        super().__init__(cancel_button(f"attune:journal:cancel:{owner_id}:{key}"))
         self.owner_id = owner_id
         self.key = key
 

@@ -11,9 +11,18 @@ from bot.clock import from_unix
 from bot.errors import UserFacingError
 from bot.repositories.couples import Couple
 from bot.services.progress import DAYS_MAX, DAYS_MIN, WEEKDAY_NAMES, WEEKDAYS, Overview, ProgressService
+from bot.sharing import PREVIEW_TEXT
 from bot.ui import ATTUNE_COLOUR
 from cogs.progress.dispatch import streak_text
-from cogs.progress.views import CHART_FILE, CheckupModal, Drawn, couple_chart, own_chart, share_view
+from cogs.progress.views import (
+    CHART_FILE,
+    CheckupModal,
+    Drawn,
+    chart_embed,
+    couple_chart,
+    own_chart,
+    share_view,
+)
 
 NOT_PAIRED = (
     "You're not paired with anyone here right now, so there's no thread to share to. "
@@ -150,14 +159,9 @@ class ProgressCog(commands.Cog):
             await interaction.followup.send(f"{chart.note} Nothing was posted.", ephemeral=True)
             return
         share = await self.service.start_share(couple, interaction.user.id, days)
-        embed = discord.Embed(
-            title="Preview: your moods together",
-            description="This is what your partner will see in your thread. Post it?",
-            colour=ATTUNE_COLOUR,
-        )
-        embed.set_image(url=f"attachment://{CHART_FILE}")
+        embed = chart_embed(share.days, interaction.user.display_name)
         await interaction.followup.send(
-            embed=embed, file=chart.file, view=share_view(share.id), ephemeral=True
+            PREVIEW_TEXT, embed=embed, file=chart.file, view=share_view(share.id), ephemeral=True
         )
 
     # -- /progress summary -----------------------------------------------------------------------

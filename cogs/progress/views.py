@@ -15,7 +15,9 @@ from bot.clock import from_unix
 from bot.content.models import CHECKUP_QUESTIONS_MAX
 from bot.giveback import Kept
 from bot.modals import PersistentModal, Values, choice_values
+from bot.notify import Notifier, share_announcement
 from bot.services.charts import MIN_DAYS, Line, days_with_moods, render_mood_chart
+from bot.sharing import cancel_button, post_button
 from bot.tree import friendly_errors
 from bot.ui import ATTUNE_COLOUR, GENTLE_WARNING_COLOUR, cached_display_name
 from cogs.resources.cog import send_resources, server_resources_text
@@ -89,13 +91,8 @@ class ShareButton(
     template=r"attune:progress:share:(?P<share_id>[0-9]+):(?P<action>post|cancel)",
 ):
     def __init__(self, share_id: int, action: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Post" if action == "post" else "Cancel",
-                style=discord.ButtonStyle.primary if action == "post" else discord.ButtonStyle.secondary,
-                custom_id=f"attune:progress:share:{share_id}:{action}",
-            )
-        )
+        custom_id = f"attune:progress:share:{share_id}:{action}"
+        super().__init__(post_button(custom_id) if action == "post" else cancel_button(custom_id))
         self.share_id = share_id
         self.action = action
 
@@ -131,22 +128,33 @@ class ShareButton(
                     await interaction.followup.send(chart.note or "", ephemeral=True)
                     return
                 thread = await bot.threads.ensure_thread(couple)
-                embed = discord.Embed(
-                    title="How we've been feeling",
-                    description=f"{interaction.user.display_name} shared your mood chart "
-                    f"for the last {share.days} days. Look for the small steps, not a score.",
-                    colour=ATTUNE_COLOUR,
-                )
-                embed.set_image(url=f"attachment://{CHART_FILE}")
+                announced = await share_announcement(bot, couple, interaction.user, "chart")
                 posted = await thread.send(
-                    embed=embed, file=chart.file, allowed_mentions=discord.AllowedMentions.none()
+                    content=announced.content,
+                    embed=chart_embed(share.days, interaction.user.display_name),
+                    file=chart.file,
+                    allowed_mentions=announced.allowed_mentions,
                 )
                 message_id = posted.id
             finally:
                 await service.finish_share(self.share_id, message_id)
+            await Notifier(bot).follow_up(announced, posted)
             await interaction.edit_original_response(
                 content=f"Posted to your thread: {posted.jump_url}", embed=None, attachments=[], view=None
             )
+
+
+def chart_embed(days: int, author: str) -> discord.Embed:
+    """The shared chart, as previewed and as posted (who shared what: the line above it)."""
+    embed = discord.Embed(
+        title="How we've been feeling",
+        description=f"Your moods from check-ins you both answered, the last {days} days. "
+        "Look for the small steps, not a score.",
+        colour=ATTUNE_COLOUR,
+    )
+    embed.set_author(name=author[:256])
+    embed.set_image(url=f"attachment://{CHART_FILE}")
+    return embed
 
 
 def share_view(share_id: int) -> discord.ui.View:

@@ -1,0 +1,148 @@
+"""Telling people on Discord, by the rule in bot/services/notifications.py: a thread post mentions
+only the people to be told there, the others get one DM with a link to it, and a DM that can't be
+delivered becomes a mention in the thread instead, so nobody is told twice or not at all."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.clock import unix
+from bot.services.notifications import Plan
+from bot.sharing import ShareKind, announcement
+
+if TYPE_CHECKING:
+    from bot.client import AttuneBot
+    from bot.repositories.couples import Couple
+
+log = logging.getLogger(__name__)
+
+DM_CLOSED = 50007
+
+
+def mentions(user_ids: Iterable[int]) -> str:
+    return " ".join(f"<@{user_id}>" for user_id in user_ids)
+
+
+def with_mentions(user_ids: Iterable[int], text: str) -> str:
+    """`text`, led by the mentions of whoever is to be told in the thread."""
+    lead = mentions(user_ids)
+    return f"{lead} {text}" if lead else text
+
+
+def mentioning(user_ids: Iterable[int]) -> discord.AllowedMentions:
+    """Pings exactly these people and nobody else (never @everyone, a role, or a replied author)."""
+    return discord.AllowedMentions(
+        everyone=False,
+        roles=False,
+        users=[discord.Object(id=user_id) for user_id in user_ids],
+        replied_user=False,
+    )
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """A thread post's lead line and who it tells: the mentioned in the post, the rest by DM."""
+
+    plan: Plan
+    text: str
+
+    @property
+    def content(self) -> str:
+        return with_mentions(self.plan.mention, self.text)
+
+    @property
+    def allowed_mentions(self) -> discord.AllowedMentions:
+        return mentioning(self.plan.mention)
+
+
+async def share_announcement(
+    bot: AttuneBot, couple: Couple, author: discord.abc.User, kind: ShareKind
+) -> Announcement:
+    """How a share is announced: only the partner is told (the author shared it), once."""
+    partner = couple.partner_of(author.id)
+    plan = await bot.services.notifications.plan([partner], actor_id=author.id)
+    return Announcement(plan, announcement(kind, author.display_name))
+
+
+class Notifier:
+    """DMs (paced by `pace` when given) and their fallback mentions."""
+
+    def __init__(self, bot: AttuneBot, pace: Callable[[], Awaitable[None]] | None = None) -> None:
+        self.bot = bot
+        self._pace = pace
+
+    async def _wait(self) -> None:
+        if self._pace is not None:
+            await self._pace()
+
+    async def dm(self, user_id: int, **kwargs: Any) -> discord.Message | None:
+        """Send a DM unless DMs are known to be closed; a 50007 marks them closed (no retries).
+        None when it was not delivered."""
+        if not await self.bot.services.notifications.may_dm(user_id):
+            return None
+        try:
+            # Each request is paced, not just the send: opening a DM channel counts toward
+            # Discord's global limit too, and unpaced opens turned a burst into 429s.
+            user = self.bot.get_user(user_id)
+            if user is None:
+                await self._wait()
+                user = await self.bot.fetch_user(user_id)
+            if user.dm_channel is None:
+                await self._wait()
+                await user.create_dm()
+            await self._wait()
+            message = await user.send(**kwargs)
+        except discord.Forbidden as error:
+            if error.code == DM_CLOSED:
+                now = self.bot.clock.now()
+                await self.bot.services.people.record_dm_failure(user_id, now.date(), unix(now))
+            return None
+        except discord.HTTPException:
+            log.info("A DM could not be delivered")
+            return None
+        # Recorded so /privacy delete can take down what Attune sent this person alone.
+        await self.bot.services.privacy.record_post(user_id, message.channel.id, message.id, kind="dm")
+        return message
+
+    async def tell(
+        self, user_ids: Iterable[int], dm_text: str, *, channel_id: int, message_id: int, thread_text: str
+    ) -> None:
+        """DM each person `dm_text`; whoever a DM can't reach is mentioned instead, all in one
+        reply to the message (`thread_text`), so each of them is still told exactly once."""
+        missed = [user_id for user_id in user_ids if await self.dm(user_id, content=dm_text) is None]
+        if missed:
+            await self.mention_in_thread(missed, thread_text, channel_id=channel_id, message_id=message_id)
+
+    async def mention_in_thread(
+        self, user_ids: Iterable[int], text: str, *, channel_id: int, message_id: int
+    ) -> None:
+        """A reply to the message that mentions (and pings) exactly `user_ids`. Best effort."""
+        user_ids = list(user_ids)
+        if not user_ids:
+            return
+        try:
+            await self._wait()
+            await self.bot.get_partial_messageable(channel_id).send(
+                with_mentions(user_ids, text),
+                reference=discord.MessageReference(
+                    message_id=message_id, channel_id=channel_id, fail_if_not_exists=False
+                ),
+                allowed_mentions=mentioning(user_ids),
+            )
+        except discord.HTTPException:
+            log.info("A mention in the thread (instead of a DM) could not be posted")
+
+    async def follow_up(self, announced: Announcement, message: discord.Message) -> None:
+        """After a share's post: the partner told by DM gets the announcement and a link to it."""
+        await self.tell(
+            announced.plan.dm,
+            f"{announced.text} It's in your thread: {message.jump_url}",
+            channel_id=message.channel.id,
+            message_id=message.id,
+            thread_text=announced.text,
+        )
