@@ -13,7 +13,8 @@ from bot.crypto import Cipher
 from bot.db import Database
 from bot.errors import NotFound, UserFacingError
 from bot.repositories.checkins import CheckinRepository
-from bot.repositories.couples import Couple, CouplesRepository
+from bot.repositories.couple_records import Couple
+from bot.repositories.couples import CouplesRepository
 from bot.repositories.exercises import ExercisesRepository
 from bot.repositories.people import PeopleRepository
 from bot.repositories.progress import MoodPoint, OpenRound, ProgressRepository, Share, SummarySettings
