@@ -8,7 +8,8 @@ import pytest
 
 from bot.db import Database
 from bot.errors import NotFound, UserFacingError
-from bot.repositories.couples import AlreadyPaired, CouplesRepository
+from bot.repositories.couples import CouplesRepository
+from bot.repositories.invitations import AlreadyPaired
 from bot.repositories.people import PeopleRepository
 from bot.repositories.thread_health import ThreadHealthRepository
 from bot.services.couples import Accepted, Candidate, CouplePaused, CouplesService, InvitationClosed

@@ -15,8 +15,8 @@ import pytest
 
 from bot.content import Track, load_content
 from bot.services.boundaries import BOUNDARIES_PER_PERSON, BOUNDARY_MAX, CONSEQUENCE_MAX, Boundary
+from bot.services.checkups import CheckupRecord, CheckupResult
 from bot.services.exercises import REFLECTION_MAX, Progress
-from bot.services.progress import CheckupRecord, CheckupResult
 from bot.timewords import time_words
 from cogs.boundaries.views import DYNAMIC_ITEMS as BOUNDARY_ITEMS
 from cogs.boundaries.views import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.services.progress import (
+from bot.services.streaks import (
     COUNTED_PERSONAL,
     Mark,
     day_streak,

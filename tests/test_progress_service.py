@@ -16,7 +16,8 @@ from bot.crypto import Cipher, generate_key
 from bot.db import Database
 from bot.errors import NotFound, UserFacingError
 from bot.services.charts import HEIGHT_PX, WIDTH_PX, Line, png_size, render_mood_chart
-from bot.services.progress import CHECKUP_COLUMN, ProgressService, build_progress_service
+from bot.services.checkups import CHECKUP_COLUMN
+from bot.services.progress import ProgressService, build_progress_service
 from tests.support.clock import FakeClock
 
 ALICE, BOB, CAROL, DAVE = 101, 202, 303, 404

@@ -12,14 +12,9 @@ from datetime import timedelta
 
 from bot.clock import Clock, unix
 from bot.errors import NotFound, UserFacingError
-from bot.repositories.couples import (
-    AlreadyPaired,
-    CheckinScheduleInfo,
-    Couple,
-    CouplesRepository,
-    GuildSettings,
-    Invitation,
-)
+from bot.repositories.couple_records import CheckinScheduleInfo, Couple, GuildSettings, Invitation
+from bot.repositories.couples import CouplesRepository
+from bot.repositories.invitations import AlreadyPaired
 from bot.repositories.people import PeopleRepository
 from bot.repositories.thread_health import ThreadHealthRepository
 from bot.timeparse import first_known_zone, parse_zone

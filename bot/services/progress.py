@@ -1,50 +1,40 @@
-"""Progress a couple can see: forgiving streaks, mood trends, weekly summaries, private checkups.
-
-The streak rules are pure functions over hand-made histories of (due_at, status[, missed_reason]):
-
-* a round both partners answered ('revealed'; 'answered' for a personal check-in) adds one;
-* paused periods (no round recorded), skipped rounds, rounds lost to the bot being down ('missed',
-  reason 'downtime') and rounds that could not be delivered never break it, nor do rounds still open;
-* one missed round ('closed' without both answers) a week is forgiven; a second one within seven
-  days of the forgiven one breaks the streak;
-* before a streak would break, the couple gets one heads-up (see `heads_up_due`).
-"""
+"""Progress a couple can see: streaks over their rounds, mood trends, weekly summaries, shared charts."""
 
 from __future__ import annotations
 
-import json
 import zoneinfo
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
 
 from bot.clock import Clock, from_unix, unix
 from bot.config import Settings
-from bot.content import CheckupOption, ContentLibrary
+from bot.content import ContentLibrary
 from bot.crypto import Cipher
 from bot.db import Database
 from bot.errors import NotFound, UserFacingError
 from bot.repositories.checkins import CheckinRepository
-from bot.repositories.couples import Couple, CouplesRepository
+from bot.repositories.couple_records import Couple
+from bot.repositories.couples import CouplesRepository
 from bot.repositories.exercises import ExercisesRepository
 from bot.repositories.people import PeopleRepository
-from bot.repositories.progress import (
-    MoodPoint,
-    OpenRound,
-    ProgressRepository,
-    Share,
-    SummarySettings,
-)
+from bot.repositories.progress import MoodPoint, OpenRound, ProgressRepository, Share, SummarySettings
 from bot.repositories.thread_health import ThreadHealthRepository
 from bot.services.checkins import CheckinService
+from bot.services.checkups import CheckupService
 from bot.services.couples import CouplesService
 from bot.services.exercises import ExercisesService
+from bot.services.streaks import (
+    COUNTED_COUPLE,
+    COUNTED_PERSONAL,
+    HEADS_UP_HOURS,
+    Mark,
+    Streak,
+    day_streak,
+    heads_up_due,
+    streak,
+)
 from bot.timeparse import next_occurrence, parse_time
-from bot.timewords import TimeWords, time_words
 
-FORGIVE_WINDOW = timedelta(days=7)
-HEADS_UP_HOURS = 3
 DAYS_MIN, DAYS_MAX, DAYS_DEFAULT = 7, 365, 30
 SUMMARY_DEFAULT_WEEKDAY = 6  # Sunday
 SUMMARY_DEFAULT_TIME = "19:00"
@@ -52,12 +42,6 @@ SUMMARY_LATE_LIMIT = timedelta(hours=12)  # after a long downtime, a stale summa
 SETTINGS_BACKFILL_BATCH = 200  # couples given their default weekly-summary row per run
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-CHECKUP_COLUMN = "progress_checkups.answers_sealed"
-CHECKUP_OFFER_GAP = timedelta(days=30)  # the monthly offer: never two within thirty days
-CHECKUP_FIRST_MONTH = timedelta(days=30)  # no offer before a couple's first month is over
-CHECKUP_RECENT = timedelta(days=28)  # nor to someone who checked up in the last four weeks
-CHECKUP_OFFER_HOURS = range(10, 20)  # and only in the person's own daytime: 10:00 to 19:59
-CHECKUP_OFFER_BATCH = 500
 
 REFLECTION_PROMPTS = (
     "What is one small thing your partner did this week that felt like a step towards you?",
@@ -68,103 +52,6 @@ REFLECTION_PROMPTS = (
     "When did a hard moment this week stay open instead of shutting down?",
     "What helped you reach for each other this week, and how could you make room for it again?",
 )
-
-COUNTED_COUPLE = frozenset({"revealed"})
-COUNTED_PERSONAL = frozenset({"answered"})
-MISSED = "closed"  # the round closed without being answered (by both, for a couple)
-
-
-class Mark(NamedTuple):
-    """One recorded round: when it was due, its status, and why it was missed (if it was)."""
-
-    due_at: datetime
-    status: str
-    missed_reason: str | None = None
-
-
-@dataclass(frozen=True)
-class Streak:
-    current: int
-    best: int
-    forgiven_at: datetime | None  # the forgiven miss in the current streak's last week, if any
-
-    @property
-    def forgiveness_used(self) -> bool:
-        return self.forgiven_at is not None
-
-
-def _as_mark(item: Mark | tuple[datetime, str] | tuple[datetime, str, str | None]) -> Mark:
-    return item if isinstance(item, Mark) else Mark(*item)
-
-
-def streak(
-    history: Iterable[Mark | tuple[datetime, str] | tuple[datetime, str, str | None]],
-    counted: frozenset[str] = COUNTED_COUPLE,
-) -> Streak:
-    """The streak after these rounds (any order). Only counted rounds add; only unforgiven misses break."""
-    marks = sorted((_as_mark(m) for m in history), key=lambda m: m.due_at)
-    current = best = 0
-    forgiven: datetime | None = None
-    for mark in marks:
-        if mark.status in counted:
-            current += 1
-            best = max(best, current)
-        elif mark.status == MISSED:
-            if forgiven is None or mark.due_at - forgiven >= FORGIVE_WINDOW:
-                forgiven = mark.due_at  # one missed round a week is forgiven
-            else:
-                current, forgiven = 0, None  # the second in a week breaks it; a fresh start
-        # skipped, missed (downtime / unreachable / paused), pending, open: neutral
-    return Streak(current=current, best=best, forgiven_at=forgiven)
-
-
-def miss_would_break(
-    history: Iterable[Mark | tuple[datetime, str] | tuple[datetime, str, str | None]],
-    at: datetime,
-    counted: frozenset[str] = COUNTED_COUPLE,
-) -> bool:
-    """Would a missed round due at `at` break a streak that is running now?"""
-    marks = history_list(history)
-    if streak(marks, counted).current == 0:
-        return False
-    after = streak([*marks, Mark(at, MISSED)], counted)
-    return after.current == 0
-
-
-def history_list(
-    history: Iterable[Mark | tuple[datetime, str] | tuple[datetime, str, str | None]],
-) -> list[Mark]:
-    return [_as_mark(m) for m in history]
-
-
-def heads_up_due(
-    history: Sequence[Mark | tuple[datetime, str] | tuple[datetime, str, str | None]],
-    open_due_at: datetime,
-    closes_at: datetime,
-    now: datetime,
-    hours: int = HEADS_UP_HOURS,
-) -> bool:
-    """True when an open round closes within `hours` and missing it would break the streak.
-
-    `history` is the couple's rounds other than the open one. Sending it only once per round is
-    the repository's job (a claim keyed by round).
-    """
-    if not closes_at - timedelta(hours=hours) <= now < closes_at:
-        return False
-    earlier = [m for m in history_list(history) if m.due_at < open_due_at]
-    return miss_would_break(earlier, open_due_at)
-
-
-def day_streak(days: Iterable[date], today: date) -> int:
-    """Consecutive days with something written, ending today (or yesterday: today isn't over yet)."""
-    have = set(days)
-    day = today if today in have else today - timedelta(days=1)
-    count = 0
-    while day in have:
-        count += 1
-        day -= timedelta(days=1)
-    return count
-
 
 # -- the service ---------------------------------------------------------------------------------
 
@@ -210,29 +97,10 @@ class WeeklySummary:
     prompt: str
 
 
-@dataclass(frozen=True)
-class CheckupRecord:
-    id: int
-    user_id: int
-    created_at: int
-    answers: dict[str, list[str]]
+class ProgressService(CheckupService):
+    """Progress over the couples, check-in, journal and exercise records; the person's own check-ups
+    come from the check-up service it extends."""
 
-
-@dataclass(frozen=True)
-class CheckupResult:
-    record: CheckupRecord
-    flags_raised: bool
-    flagged_twice: bool
-    flagged: tuple[CheckupOption, ...]  # the red flags marked, in content order
-    words: TimeWords  # "today", "tonight"... for the person's local time
-
-    @property
-    def unsafe(self) -> bool:
-        """They marked feeling afraid or unsafe: the reply starts with the safety guidance."""
-        return any(option.safety for option in self.flagged)
-
-
-class ProgressService:
     def __init__(
         self,
         repo: ProgressRepository,
@@ -243,16 +111,9 @@ class ProgressService:
         exercises: ExercisesService,
         checkins: CheckinService,
     ) -> None:
-        self.repo = repo
-        self._cipher = cipher
-        self._content = content
-        self._clock = clock
-        self._couples = couples
+        super().__init__(repo, cipher, content, clock, couples)
         self._exercises = exercises
         self._checkins = checkins
-
-    def now(self) -> datetime:
-        return self._clock.now()
 
     # -- streaks -----------------------------------------------------------------------------
 
@@ -499,96 +360,6 @@ class ProgressService:
             if heads_up_due(history, due_at, from_unix(open_round.closes_at), now):
                 found.append((open_round, streak(history)))
         return found
-
-    # -- checkups --------------------------------------------------------------------------------
-
-    def checkup_answers(self, picked: dict[str, list[str]]) -> dict[str, list[str]]:
-        """Keep only known questions and options, in content order."""
-        checkup = self._content.checkup
-        clean: dict[str, list[str]] = {}
-        for question in checkup.questions:
-            values = [o.value for o in question.options if o.value in set(picked.get(question.id, ()))]
-            if not question.multiple:
-                values = values[:1]
-            if values:
-                clean[question.id] = values
-        if not clean:
-            raise UserFacingError(
-                "Nothing was chosen, so I didn't save anything. Try again when you're ready."
-            )
-        return clean
-
-    async def save_checkup(
-        self, user_id: int, picked: dict[str, list[str]], guild_id: int | None = None
-    ) -> CheckupResult:
-        answers = self.checkup_answers(picked)
-        sealed = self._cipher.seal(json.dumps(answers, sort_keys=True), column=CHECKUP_COLUMN)
-        record_id = await self.repo.add_checkup(user_id, sealed, unix(self.now()))
-        history = await self.checkups(user_id, limit=2)
-        record = next(r for r in history if r.id == record_id)
-        flagged = self._content.checkup.flags_marked(answers)
-        twice = bool(flagged) and len(history) == 2 and self._content.checkup.flags_raised(history[1].answers)
-        return CheckupResult(
-            record=record,
-            flags_raised=bool(flagged),
-            flagged_twice=twice,
-            flagged=flagged,
-            words=await self.time_words_for(user_id, guild_id),
-        )
-
-    async def time_words_for(self, user_id: int, guild_id: int | None) -> TimeWords:
-        """'today', 'tonight'... for the person's own clock: their zone, else the server's, else UTC."""
-        zone = await self._couples.timezone_for(user_id, guild_id)
-        return time_words(self.now().astimezone(zone))
-
-    async def checkups(self, user_id: int, limit: int = 12) -> list[CheckupRecord]:
-        """The person's own checkups, newest first. Only ever asked for by the person themselves."""
-        return [
-            CheckupRecord(
-                id=row.id,
-                user_id=row.user_id,
-                created_at=row.created_at,
-                answers=json.loads(self._cipher.open(row.sealed, column=CHECKUP_COLUMN)),
-            )
-            for row in await self.repo.checkup_rows(user_id, limit)
-        ]
-
-    def describe_checkup(self, answers: dict[str, list[str]]) -> list[tuple[str, str]]:
-        lines: list[tuple[str, str]] = []
-        for question in self._content.checkup.questions:
-            labels = [
-                option.label
-                for v in answers.get(question.id, ())
-                if (option := question.option(v)) is not None
-            ]
-            if labels:
-                lines.append((question.text, "; ".join(labels)))
-        return lines
-
-    async def checkup_offers_due(self) -> list[int]:
-        """Who to offer the monthly check-up to now, by DM: partners of an active couple whose first
-        month is over, with DMs reaching them and nudges on, offered nothing in thirty days, not
-        checked up in four weeks, and in their own daytime (so it never arrives in the night)."""
-        now = self.now()
-        candidates = await self.repo.checkup_offer_candidates(
-            paired_before=unix(now - CHECKUP_FIRST_MONTH),
-            offered_after=unix(now - CHECKUP_OFFER_GAP),
-            checked_up_since=unix(now - CHECKUP_RECENT),
-            limit=CHECKUP_OFFER_BATCH,
-        )
-        due: list[int] = []
-        for user_id, guild_id in candidates:
-            if user_id in due:
-                continue
-            zone = await self._couples.timezone_for(user_id, guild_id)
-            if now.astimezone(zone).hour in CHECKUP_OFFER_HOURS:
-                due.append(user_id)
-        return due
-
-    async def claim_monthly_offer(self, user_id: int) -> bool:
-        now = self.now()
-        gap = int(CHECKUP_OFFER_GAP.total_seconds())
-        return await self.repo.claim_offer(user_id, now.strftime("%Y-%m"), unix(now), gap)
 
 
 def build_progress_service(

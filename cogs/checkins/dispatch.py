@@ -23,8 +23,8 @@ from cogs.checkins.views import reveal_embeds, round_embed, round_view, write_vi
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
-    from bot.repositories.checkins import Answer, Round
-    from bot.repositories.couples import Couple
+    from bot.repositories.checkin_records import Answer, Round
+    from bot.repositories.couple_records import Couple
 
 log = logging.getLogger(__name__)
 

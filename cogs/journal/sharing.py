@@ -21,7 +21,7 @@ from cogs.journal.render import shared_embed
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
-    from bot.repositories.couples import Couple
+    from bot.repositories.couple_records import Couple
 
 log = logging.getLogger(__name__)
 

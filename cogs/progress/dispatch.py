@@ -20,7 +20,8 @@ from bot.ui import ATTUNE_COLOUR
 if TYPE_CHECKING:
     from bot.client import AttuneBot
     from bot.repositories.progress import OpenRound, SummaryPost
-    from bot.services.progress import Streak, WeeklySummary
+    from bot.services.progress import WeeklySummary
+    from bot.services.streaks import Streak
 
 log = logging.getLogger(__name__)
 

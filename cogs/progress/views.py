@@ -27,8 +27,9 @@ from cogs.resources.safety import safety_embeds, send_messages
 if TYPE_CHECKING:
     from bot.client import AttuneBot
     from bot.content import Checkup, ContentLibrary
-    from bot.repositories.couples import Couple
-    from bot.services.progress import ChartSeries, CheckupResult
+    from bot.repositories.couple_records import Couple
+    from bot.services.checkups import CheckupResult
+    from bot.services.progress import ChartSeries
 
 CHART_FILE = "progress.png"
 NOT_YOURS = "This isn't yours to press, so nothing changed."

@@ -1,0 +1,214 @@
+"""Check-in schedules and the rounds they start; every change is one atomic statement or transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from sqlite3 import Row
+
+from bot.db import Database
+from bot.repositories.checkin_records import DueSchedule, Occurrence, Schedule
+
+_SCHEDULE_COLUMNS = (
+    "id, kind, couple_id, user_id, local_time, weekdays, timezone, paused_until, skip_next, "
+    "reminder_minutes, next_due_at"
+)
+
+
+class ScheduleRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def save_schedule(
+        self,
+        *,
+        couple_id: int | None,
+        user_id: int | None,
+        local_time: str,
+        weekdays: int,
+        timezone: str,
+        reminder_minutes: int | None,
+        next_due_at: int,
+        by: int,
+        now: int,
+    ) -> Schedule:
+        """Create or replace the couple's (or person's) schedule; pausing and skipping reset."""
+        kind = "couple" if couple_id is not None else "personal"
+        target = "couple_id" if couple_id is not None else "user_id"
+        row = await self._db.fetchone(
+            f"INSERT INTO checkin_schedules (kind, couple_id, user_id, local_time, weekdays, timezone, "
+            f"reminder_minutes, next_due_at, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            f"ON CONFLICT ({target}) WHERE {target} IS NOT NULL DO UPDATE SET "
+            f"local_time = excluded.local_time, weekdays = excluded.weekdays, timezone = excluded.timezone, "
+            f"reminder_minutes = excluded.reminder_minutes, next_due_at = excluded.next_due_at, "
+            f"paused_until = NULL, skip_next = 0, updated_by = excluded.updated_by, "
+            f"updated_at = excluded.updated_at RETURNING {_SCHEDULE_COLUMNS}",
+            (
+                kind,
+                couple_id,
+                user_id,
+                local_time,
+                weekdays,
+                timezone,
+                reminder_minutes,
+                next_due_at,
+                by,
+                now,
+            ),
+        )
+        assert row is not None
+        return _schedule(row)
+
+    async def schedule_for_couple(self, couple_id: int) -> Schedule | None:
+        row = await self._db.fetchone(
+            f"SELECT {_SCHEDULE_COLUMNS} FROM checkin_schedules WHERE couple_id = ?", (couple_id,)
+        )
+        return None if row is None else _schedule(row)
+
+    async def schedule_for_person(self, user_id: int) -> Schedule | None:
+        row = await self._db.fetchone(
+            f"SELECT {_SCHEDULE_COLUMNS} FROM checkin_schedules WHERE user_id = ?", (user_id,)
+        )
+        return None if row is None else _schedule(row)
+
+    async def set_pause(
+        self, schedule_id: int, paused_until: str | None, next_due_at: int | None, now: int
+    ) -> None:
+        await self._db.execute(
+            "UPDATE checkin_schedules SET paused_until = ?, next_due_at = ?, updated_at = ? WHERE id = ?",
+            (paused_until, next_due_at, now, schedule_id),
+        )
+
+    async def set_skip_next(self, schedule_id: int, now: int) -> None:
+        await self._db.execute(
+            "UPDATE checkin_schedules SET skip_next = 1, updated_at = ? WHERE id = ?", (now, schedule_id)
+        )
+
+    async def delete_schedule(self, schedule_id: int) -> None:
+        async with self._db.transaction() as tx:
+            # Past rounds stay (they are the couple's history); they just lose their schedule.
+            await tx.execute(
+                "UPDATE checkin_rounds SET schedule_id = NULL WHERE schedule_id = ?", (schedule_id,)
+            )
+            await tx.execute("DELETE FROM checkin_schedules WHERE id = ?", (schedule_id,))
+
+    async def due_schedules(self, now: int, limit: int) -> list[DueSchedule]:
+        rows = await self._db.fetchall(
+            f"SELECT {', '.join('s.' + c.strip() for c in _SCHEDULE_COLUMNS.split(','))}, c.status AS couple_status "
+            "FROM checkin_schedules s LEFT JOIN couples c ON c.id = s.couple_id "
+            "WHERE s.next_due_at <= ? ORDER BY s.next_due_at LIMIT ?",
+            (now, limit),
+        )
+        return [DueSchedule(_schedule(row), row["couple_status"]) for row in rows]
+
+    async def earliest_due(self) -> int | None:
+        value = await self._db.fetchval(
+            "SELECT min(next_due_at) FROM checkin_schedules WHERE next_due_at IS NOT NULL"
+        )
+        return None if value is None else int(value)
+
+    async def used_prompts(self, owner: str) -> set[str]:
+        rows = await self._db.fetchall("SELECT prompt_id FROM prompt_usage WHERE owner = ?", (owner,))
+        return {row[0] for row in rows}
+
+    async def used_prompts_of(self, owners: Sequence[str]) -> dict[str, set[str]]:
+        """Used prompts for a whole batch of owners in one query (every owner gets an entry)."""
+        used: dict[str, set[str]] = {owner: set() for owner in owners}
+        if not owners:
+            return used
+        marks = ", ".join("?" * len(owners))
+        rows = await self._db.fetchall(
+            f"SELECT owner, prompt_id FROM prompt_usage WHERE owner IN ({marks})", tuple(owners)
+        )
+        for row in rows:
+            used[row[0]].add(row[1])
+        return used
+
+    async def apply(self, occurrences: Sequence[Occurrence], now: int, reset_owners: set[str]) -> list[int]:
+        """Record what fell due, all in one transaction; returns the ids of new pending rounds.
+
+        Each schedule advances only if it still holds the due time we read (compare-and-set), and
+        the round's (schedule, due time) is unique: a tick that overlaps another records nothing twice.
+        """
+        created: list[int] = []
+        async with self._db.transaction() as tx:
+            for owner in reset_owners:
+                await tx.execute("DELETE FROM prompt_usage WHERE owner = ?", (owner,))
+            for item in occurrences:
+                moved = await tx.execute(
+                    "UPDATE checkin_schedules SET next_due_at = ?, paused_until = ?, "
+                    "skip_next = CASE WHEN ? THEN 0 ELSE skip_next END WHERE id = ? AND next_due_at = ?",
+                    (
+                        item.next_due_at,
+                        item.paused_until,
+                        int(item.clear_skip),
+                        item.schedule_id,
+                        item.was_due_at,
+                    ),
+                )
+                if moved != 1 or item.round_status is None:
+                    continue
+                row = await tx.fetchone(
+                    "INSERT INTO checkin_rounds (schedule_id, kind, couple_id, user_id, due_at, prompt_id, status, "
+                    "missed_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (schedule_id, due_at) DO NOTHING "
+                    "RETURNING id",
+                    (
+                        item.schedule_id,
+                        item.kind,
+                        item.couple_id,
+                        item.user_id,
+                        item.was_due_at,
+                        item.prompt_id or "",
+                        item.round_status,
+                        item.missed_reason,
+                    ),
+                )
+                if row is not None and item.round_status == "pending":
+                    created.append(int(row[0]))
+                    await tx.execute(
+                        "INSERT INTO prompt_usage (owner, prompt_id, used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        (item.owner, item.prompt_id, now),
+                    )
+        return created
+
+    async def create_immediate_round(
+        self,
+        *,
+        kind: str,
+        couple_id: int | None,
+        user_id: int | None,
+        prompt_id: str,
+        owner: str,
+        reset_prompts: bool,
+        now: int,
+        started_by: int | None = None,
+    ) -> int:
+        async with self._db.transaction() as tx:
+            if reset_prompts:
+                await tx.execute("DELETE FROM prompt_usage WHERE owner = ?", (owner,))
+            row = await tx.fetchone(
+                "INSERT INTO checkin_rounds (kind, couple_id, user_id, due_at, prompt_id, status, started_by) "
+                "VALUES (?, ?, ?, ?, ?, 'pending', ?) RETURNING id",
+                (kind, couple_id, user_id, now, prompt_id, started_by),
+            )
+            await tx.execute(
+                "INSERT INTO prompt_usage (owner, prompt_id, used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                (owner, prompt_id, now),
+            )
+        assert row is not None
+        return int(row[0])
+
+
+def _schedule(row: Row) -> Schedule:
+    return Schedule(
+        id=row["id"],
+        kind=row["kind"],
+        couple_id=row["couple_id"],
+        user_id=row["user_id"],
+        local_time=row["local_time"],
+        weekdays=row["weekdays"],
+        timezone=row["timezone"],
+        paused_until=row["paused_until"],
+        skip_next=bool(row["skip_next"]),
+        reminder_minutes=row["reminder_minutes"],
+        next_due_at=row["next_due_at"],
+    )

@@ -1,0 +1,93 @@
+"""The couples feature's records (server settings, invitations, couples) and how a couple row is read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from sqlite3 import Row
+
+from bot.db.database import Transaction
+
+
+@dataclass(frozen=True)
+class GuildSettings:
+    guild_id: int
+    channel_id: int
+    timezone: str
+    resources_text: str | None
+    updated_by: int
+    updated_at: int
+
+
+@dataclass(frozen=True)
+class Invitation:
+    id: int
+    guild_id: int
+    inviter_id: int
+    invitee_id: int
+    status: str  # 'pending' | 'accepted' | 'declined' | 'cancelled' | 'expired' | 'replaced'
+    channel_id: int | None
+    message_id: int | None
+    dm_channel_id: int | None
+    dm_message_id: int | None
+    created_at: int
+    expires_at: int
+    closed_at: int | None
+
+
+@dataclass(frozen=True)
+class Couple:
+    id: int
+    guild_id: int
+    status: str  # 'active' | 'paused' | 'ended'
+    thread_id: int | None
+    partner_ids: tuple[int, int]
+    created_at: int
+    ended_at: int | None = None
+    thread_problem: str | None = None  # 'forbidden' or 'missing' while Attune can't post there
+
+    def partner_of(self, user_id: int) -> int:
+        first, second = self.partner_ids
+        if user_id == first:
+            return second
+        if user_id == second:
+            return first
+        raise ValueError("that person is not part of this couple")
+
+    def includes(self, user_id: int) -> bool:
+        return user_id in self.partner_ids
+
+
+@dataclass(frozen=True)
+class CheckinScheduleInfo:
+    """The couple's check-in schedule as /pair status shows it (table owned by the check-ins feature)."""
+
+    local_time: str
+    weekdays: int
+    timezone: str
+    paused_until: str | None
+
+
+# One row per couple with its two members in join order (user ids ascending within the couple).
+COUPLE_COLUMNS = (
+    "c.id, c.guild_id, c.status, c.thread_id, c.created_at, c.ended_at, c.thread_problem, "
+    "(SELECT min(user_id) FROM couple_members m WHERE m.couple_id = c.id) AS first_id, "
+    "(SELECT max(user_id) FROM couple_members m WHERE m.couple_id = c.id) AS second_id"
+)
+
+
+async def couple_in(tx: Transaction, couple_id: int) -> Couple | None:
+    row = await tx.fetchone(f"SELECT {COUPLE_COLUMNS} FROM couples c WHERE c.id = ?", (couple_id,))
+    return None if row is None else couple_from_row(row)
+
+
+def couple_from_row(row: Row) -> Couple:
+    return Couple(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        status=row["status"],
+        thread_id=row["thread_id"],
+        partner_ids=(int(row["first_id"]), int(row["second_id"])),
+        created_at=row["created_at"],
+        ended_at=row["ended_at"],
+        thread_problem=row["thread_problem"],
+    )
