@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.clock import from_unix, unix
+from bot.jobs import install_interval_job
 from bot.notify import Notifier, mentioning, mentions, with_mentions
 from bot.pacing import Pacer
 from bot.services.notifications import DAILY_DM_FAILURE_CAP
@@ -66,17 +67,7 @@ class CheckinDispatcher:
     # -- the job -------------------------------------------------------------------------------
 
     def install(self) -> None:
-        self.bot.scheduler.add_job(
-            self.run_job,
-            "interval",
-            seconds=SAFETY_INTERVAL_SECONDS,
-            id=JOB_ID,
-            replace_existing=True,
-            next_run_time=datetime.now(UTC),
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=None,
-        )
+        install_interval_job(self.bot.scheduler, self.run_job, job_id=JOB_ID, seconds=SAFETY_INTERVAL_SECONDS)
 
     async def run_job(self) -> None:
         try:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from bot.jobs import install_interval_job
 from cogs.couples.views import refresh_invitation_messages, remove_public_copy
 
 if TYPE_CHECKING:
@@ -30,17 +30,7 @@ class InvitationSweeper:
         self._lock = asyncio.Lock()
 
     def install(self) -> None:
-        self.bot.scheduler.add_job(
-            self.run_job,
-            "interval",
-            seconds=INTERVAL_SECONDS,
-            id=JOB_ID,
-            replace_existing=True,
-            next_run_time=datetime.now(UTC),
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=None,
-        )
+        install_interval_job(self.bot.scheduler, self.run_job, job_id=JOB_ID, seconds=INTERVAL_SECONDS)
 
     async def run_job(self) -> None:
         try:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import discord
 
 from bot.clock import unix
+from bot.jobs import install_interval_job
 from bot.ui import ATTUNE_COLOUR
 
 if TYPE_CHECKING:
@@ -70,17 +70,7 @@ class ProgressDispatcher:
         self._tick_lock = asyncio.Lock()
 
     def install(self) -> None:
-        self.bot.scheduler.add_job(
-            self.run_job,
-            "interval",
-            seconds=INTERVAL_SECONDS,
-            id=JOB_ID,
-            replace_existing=True,
-            next_run_time=datetime.now(UTC),
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=None,
-        )
+        install_interval_job(self.bot.scheduler, self.run_job, job_id=JOB_ID, seconds=INTERVAL_SECONDS)
 
     async def run_job(self) -> None:
         try:
