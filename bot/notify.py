@@ -17,7 +17,7 @@ from bot.sharing import ShareKind, announcement
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
-    from bot.repositories.couple_records import Couple
+    from bot.records.couples import Couple
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from sqlite3 import Row
 
 from bot.db import Database
-from bot.repositories.checkin_records import DueSchedule, Occurrence, Schedule
+from bot.records.checkins import DueSchedule, Occurrence, Schedule
 
 _SCHEDULE_COLUMNS = (
     "id, kind, couple_id, user_id, local_time, weekdays, timezone, paused_until, skip_next, "

@@ -7,7 +7,7 @@ from sqlite3 import Row
 
 from bot.crypto import Cipher
 from bot.db import Database
-from bot.repositories.checkin_records import Answer, Round
+from bot.records.checkins import Answer, Round
 from bot.repositories.checkin_schedules import ScheduleRepository
 
 _BODY = "checkin_answers.body_sealed"

@@ -6,13 +6,8 @@ import json
 import sqlite3
 from collections.abc import Collection
 
-from bot.repositories.couple_records import (
-    COUPLE_COLUMNS,
-    CheckinScheduleInfo,
-    Couple,
-    couple_from_row,
-    couple_in,
-)
+from bot.records.couples import CheckinScheduleInfo, Couple
+from bot.repositories.couple_records import COUPLE_COLUMNS, couple_from_row, couple_in
 from bot.repositories.invitations import InvitationsRepository
 
 

@@ -6,25 +6,7 @@ from dataclasses import dataclass
 from sqlite3 import Row
 
 from bot.db import Database
-
-
-@dataclass(frozen=True)
-class ExerciseRun:
-    id: int
-    user_id: int
-    guild_id: int | None
-    exercise_id: str
-    step: int  # 0-based: the step the person is on
-    status: str  # 'active' | 'finished'
-    started_at: int
-    updated_at: int
-    finished_at: int | None
-    shared_step: int | None
-    shared_at: int | None
-
-    @property
-    def finished(self) -> bool:
-        return self.status == "finished"
+from bot.records.exercises import ExerciseRun
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ import sqlite3
 from sqlite3 import Row
 
 from bot.db import Database
-from bot.repositories.couple_records import Couple, GuildSettings, Invitation, couple_in
+from bot.records.couples import Couple, GuildSettings, Invitation
+from bot.repositories.couple_records import couple_in
 
 
 class AlreadyPaired(Exception):

@@ -12,39 +12,16 @@ journal_numbers in the same statement, and a trigger (migration 010) moves the c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from sqlite3 import Row
 
 from bot.crypto import Cipher
 from bot.db import Database
+from bot.records.journal import Entry
 
 TITLE_COLUMN = "journal_entries.title_sealed"
 BODY_COLUMN = "journal_entries.body_sealed"
 
 KINDS = ("entry", "reflection", "checkin", "exercise")
-
-
-@dataclass(frozen=True)
-class Entry:
-    id: int  # the database's own; never shown
-    number: int  # the author's own numbering: 1, 2, 3...
-    user_id: int
-    guild_id: int | None
-    kind: str
-    title: str | None
-    body: str
-    mood: int | None
-    prompt_id: str | None
-    round_id: int | None
-    created_at: int
-    updated_at: int
-    shared_channel_id: int | None
-    shared_message_id: int | None
-    shared_at: int | None
-
-    @property
-    def is_shared(self) -> bool:
-        return self.shared_channel_id is not None
 
 
 _COLUMNS = (

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from sqlite3 import Row
 
 from bot.db import Database
-
-
-@dataclass(frozen=True)
-class Person:
-    user_id: int
-    timezone: str | None
-    dm_reachable: bool
-    dm_unreachable_told: bool
-    dm_nudges: bool
-
+from bot.records.people import Person
 
 _COLUMNS = "user_id, timezone, dm_reachable, dm_unreachable_told, dm_nudges"
 

@@ -10,8 +10,8 @@ exported and erased too, so a new feature cannot silently fall outside /privacy.
 
 from __future__ import annotations
 
+from bot.records.privacy import Erasure, MessageRef, RevealLeft
 from bot.repositories.privacy_export import ExportRepository, other_tables
-from bot.repositories.privacy_records import Erasure, MessageRef, RevealLeft
 
 
 class PrivacyRepository(ExportRepository):

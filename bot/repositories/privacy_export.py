@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.crypto import Cipher, DecryptionError
 from bot.db import Database, Transaction
-from bot.repositories.privacy_records import PersonData
+from bot.records.privacy import PersonData
 
 # Tables handled one by one below; any other table with a user_id column is handled generically.
 _KNOWN = {

@@ -6,74 +6,19 @@ statement (or one transaction), so two ticks or two presses can never send the s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from sqlite3 import Row
 
 from bot.db import Database
-
-
-@dataclass(frozen=True)
-class RoundRow:
-    due_at: int
-    status: str
-    missed_reason: str | None
-
-
-@dataclass(frozen=True)
-class MoodPoint:
-    user_id: int
-    at: int
-    mood: int
-
-
-@dataclass(frozen=True)
-class OpenRound:
-    round_id: int
-    couple_id: int
-    due_at: int
-    closes_at: int
-
-
-@dataclass(frozen=True)
-class SummarySettings:
-    couple_id: int
-    weekday: int
-    local_time: str
-    timezone: str
-    enabled: bool
-    next_due_at: int | None
-
-
-@dataclass(frozen=True)
-class DueSummary:
-    settings: SummarySettings
-    couple_status: str
-
-
-@dataclass(frozen=True)
-class SummaryPost:
-    id: int
-    couple_id: int
-    due_at: int
-    attempts: int
-
-
-@dataclass(frozen=True)
-class Share:
-    id: int
-    user_id: int
-    couple_id: int
-    days: int
-    status: str
-
-
-@dataclass(frozen=True)
-class CheckupRow:
-    id: int
-    user_id: int
-    sealed: bytes
-    created_at: int
-
+from bot.records.progress import (
+    CheckupRow,
+    DueSummary,
+    MoodPoint,
+    OpenRound,
+    RoundRow,
+    Share,
+    SummaryPost,
+    SummarySettings,
+)
 
 _SETTINGS = "couple_id, weekday, local_time, timezone, enabled, next_due_at"
 _SHARE = "id, user_id, couple_id, days, status"

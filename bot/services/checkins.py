@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from bot.clock import Clock, from_unix, unix
 from bot.content import ContentLibrary, Prompt
 from bot.errors import NotFound, UserFacingError
-from bot.repositories.checkin_records import Answer, DueSchedule, Occurrence, Round, Schedule
+from bot.records.checkins import Answer, DueSchedule, Occurrence, Round, Schedule
 from bot.repositories.checkins import CheckinRepository
 from bot.timeparse import (
     describe_days,

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from bot.clock import Clock, unix
 from bot.errors import NotFound, UserFacingError
-from bot.repositories.couple_records import CheckinScheduleInfo, Couple, GuildSettings, Invitation
+from bot.records.couples import CheckinScheduleInfo, Couple, GuildSettings, Invitation
 from bot.repositories.couples import CouplesRepository
 from bot.repositories.invitations import AlreadyPaired
 from bot.repositories.people import PeopleRepository

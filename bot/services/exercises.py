@@ -13,7 +13,8 @@ from bot.clock import Clock, from_unix, unix
 from bot.content import ContentLibrary, Exercise
 from bot.crypto import Cipher
 from bot.errors import NotFound, UserFacingError
-from bot.repositories.exercises import ExerciseRun, ExercisesRepository
+from bot.records.exercises import ExerciseRun
+from bot.repositories.exercises import ExercisesRepository
 
 REFLECTION_MAX = 4000
 REFLECTION_COLUMN = "exercise_reflections.body_sealed"

@@ -21,7 +21,8 @@ from typing import Protocol
 from bot.clock import Clock, from_unix, unix
 from bot.content import ContentLibrary, Prompt
 from bot.errors import NotFound, UserFacingError
-from bot.repositories.journal import Entry, JournalRepository
+from bot.records.journal import Entry
+from bot.repositories.journal import JournalRepository
 from bot.repositories.people import PeopleRepository
 from bot.timeparse import first_known_zone
 

@@ -16,8 +16,8 @@ from typing import Any
 from bot.clock import Clock, unix
 from bot.content import ContentLibrary
 from bot.errors import UserFacingError
+from bot.records.privacy import Erasure, PersonData
 from bot.repositories.privacy import PrivacyRepository
-from bot.repositories.privacy_records import Erasure, PersonData
 from bot.services import privacy_readable
 
 # Looks up the name a server shows for a person (server id or None, user id): None when unknown.

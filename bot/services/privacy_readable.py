@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.clock import from_unix
 from bot.content import ContentLibrary
-from bot.repositories.privacy_records import PersonData
+from bot.records.privacy import PersonData
 from bot.services.journal import KIND_NAMES, MOODS
 
 # (server id, user id) -> the name that server shows; missing when it could not be looked up.

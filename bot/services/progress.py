@@ -12,12 +12,13 @@ from bot.content import ContentLibrary
 from bot.crypto import Cipher
 from bot.db import Database
 from bot.errors import NotFound, UserFacingError
+from bot.records.couples import Couple
+from bot.records.progress import MoodPoint, OpenRound, Share, SummarySettings
 from bot.repositories.checkins import CheckinRepository
-from bot.repositories.couple_records import Couple
 from bot.repositories.couples import CouplesRepository
 from bot.repositories.exercises import ExercisesRepository
 from bot.repositories.people import PeopleRepository
-from bot.repositories.progress import MoodPoint, OpenRound, ProgressRepository, Share, SummarySettings
+from bot.repositories.progress import ProgressRepository
 from bot.repositories.thread_health import ThreadHealthRepository
 from bot.services.checkins import CheckinService
 from bot.services.checkups import CheckupService

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 import discord
 
 from bot.errors import ThreadUnreachable, UserFacingError
-from bot.repositories.couple_records import Couple
+from bot.records.couples import Couple
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot

@@ -14,7 +14,7 @@ from cogs.resources.safety import asks_about_safety, send_safety
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
-    from bot.repositories.checkin_records import Round
+    from bot.records.checkins import Round
     from cogs.checkins.dispatch import CheckinDispatcher
 
 NOT_YOURS = "That check-in isn't one of yours, so I can't open it."

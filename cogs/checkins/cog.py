@@ -11,7 +11,7 @@ from bot.client import AttuneBot
 from bot.clock import unix
 from bot.cooldowns import limit
 from bot.errors import UserFacingError
-from bot.repositories.checkin_records import Schedule
+from bot.records.checkins import Schedule
 from bot.timeparse import parse_zone, zone_choices
 from bot.ui import ATTUNE_COLOUR, cached_display_name
 from cogs.checkins.dispatch import round_link

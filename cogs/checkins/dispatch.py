@@ -24,8 +24,8 @@ from cogs.checkins.views import reveal_embeds, round_embed, round_view, write_vi
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
-    from bot.repositories.checkin_records import Answer, Round
-    from bot.repositories.couple_records import Couple
+    from bot.records.checkins import Answer, Round
+    from bot.records.couples import Couple
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from bot.modals import PersistentModal, Values, choice_values
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
-    from bot.repositories.checkin_records import Answer, Round
+    from bot.records.checkins import Answer, Round
 
 ANSWER_MODAL = r"attune:checkin:modal:(?P<round_id>[0-9]{1,20})"
 PERSONAL_MODAL = r"attune:checkin:personal-modal:(?P<round_id>[0-9]{1,20})"

@@ -11,7 +11,7 @@ from bot.permissions import CHANNEL_PERMISSIONS
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
-    from bot.repositories.couple_records import Couple
+    from bot.records.couples import Couple
 
 MISSING_PERMISSIONS = 50013
 MISSING_ACCESS = 50001

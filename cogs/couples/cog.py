@@ -16,7 +16,7 @@ from bot.clock import unix
 from bot.cooldowns import limit
 from bot.errors import UserFacingError
 from bot.permissions import missing_permissions
-from bot.repositories.couple_records import Couple, Invitation
+from bot.records.couples import Couple, Invitation
 from bot.services.couples import Candidate
 from bot.timeparse import describe_days, zone_choices
 from bot.tree import GIVE_BACK

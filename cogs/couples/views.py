@@ -16,7 +16,7 @@ from cogs.couples.membership import look_up
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
-    from bot.repositories.couple_records import Invitation
+    from bot.records.couples import Invitation
 
 log = logging.getLogger(__name__)
 

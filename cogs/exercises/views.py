@@ -19,7 +19,7 @@ from bot.client import AttuneBot
 from bot.content import ContentLibrary, Exercise
 from bot.errors import NotFound
 from bot.modals import PersistentModal, Values, text_value
-from bot.repositories.exercises import ExerciseRun
+from bot.records.exercises import ExerciseRun
 from bot.services.exercises import REFLECTION_MAX, RUN_NOT_FOUND
 from bot.sharing import PREVIEW_TEXT, cancel_button, post_button
 from bot.tree import friendly_errors

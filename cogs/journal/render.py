@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.content import Prompt
-from bot.repositories.journal import Entry
+from bot.records.journal import Entry
 from bot.services.journal import (
     KIND_NAMES,
     MOODS,

@@ -14,14 +14,14 @@ import discord
 
 from bot.errors import NotFound, UserFacingError
 from bot.notify import Notifier, share_announcement
-from bot.repositories.journal import Entry
+from bot.records.journal import Entry
 from bot.sharing import ShareKind
 from cogs.exercises.share import ERASED_MEANWHILE, take_down
 from cogs.journal.render import shared_embed
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
-    from bot.repositories.couple_records import Couple
+    from bot.records.couples import Couple
 
 log = logging.getLogger(__name__)
 

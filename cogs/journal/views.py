@@ -15,7 +15,7 @@ import discord
 
 from bot.content import Prompt
 from bot.modals import PersistentModal, Values, choice_values, text_value
-from bot.repositories.journal import Entry
+from bot.records.journal import Entry
 from bot.services.journal import (
     BODY_MAX,
     ENTRY_KEY,

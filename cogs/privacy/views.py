@@ -12,7 +12,7 @@ import discord
 
 from bot.errors import UserFacingError
 from bot.modals import PersistentModal, Values, text_value
-from bot.repositories.privacy_records import Erasure, RevealLeft
+from bot.records.privacy import Erasure, RevealLeft
 from bot.services.privacy import CONFIRM_PHRASE, WRONG_PHRASE, phrase_matches
 
 if TYPE_CHECKING:

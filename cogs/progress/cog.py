@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.client import AttuneBot
 from bot.clock import from_unix
 from bot.errors import UserFacingError
-from bot.repositories.couple_records import Couple
+from bot.records.couples import Couple
 from bot.services.progress import DAYS_MAX, DAYS_MIN, WEEKDAY_NAMES, WEEKDAYS, Overview, ProgressService
 from bot.sharing import PREVIEW_TEXT
 from bot.ui import ATTUNE_COLOUR

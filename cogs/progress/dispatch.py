@@ -19,7 +19,7 @@ from bot.ui import ATTUNE_COLOUR
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
-    from bot.repositories.progress import OpenRound, SummaryPost
+    from bot.records.progress import OpenRound, SummaryPost
     from bot.services.progress import WeeklySummary
     from bot.services.streaks import Streak
 

@@ -27,7 +27,7 @@ from cogs.resources.safety import safety_embeds, send_messages
 if TYPE_CHECKING:
     from bot.client import AttuneBot
     from bot.content import Checkup, ContentLibrary
-    from bot.repositories.couple_records import Couple
+    from bot.records.couples import Couple
     from bot.services.checkups import CheckupResult
     from bot.services.progress import ChartSeries
 

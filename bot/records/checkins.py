@@ -1,4 +1,4 @@
-"""The check-in records the repository returns and the services pass around: schedules, rounds, answers."""
+"""Check-in records: schedules, rounds, answers and the occurrences a schedule produces."""
 
 from __future__ import annotations
 

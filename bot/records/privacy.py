@@ -1,4 +1,4 @@
-"""What the privacy repository returns: a person's data for the export, and what an erase leaves."""
+"""Privacy records: what a person's data is, what an erasure removed and what it left."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Record types: plain dataclasses that repositories return and services and cogs read."""
