@@ -30,7 +30,7 @@ from bot.modals import ModalRegistry
 from bot.permissions import required_intents
 from bot.repositories.meta import MetaRepository
 from bot.services import Services, build_services
-from bot.services.threads import CoupleThreads
+from bot.threads import CoupleThreads
 from bot.tree import AttuneTree
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class AttuneBot(commands.Bot):
         self.content = content
         self.clock = clock
         self.services: Services = build_services(database, cipher, content, clock, settings)
-        self.threads = CoupleThreads(self)
+        self.threads = CoupleThreads(self, self.services.couples)
         self.membership = MembershipChecks()  # filled by cogs.couples, awaited by the dispatchers
         self.extension_names = extensions
         self.checkin_dispatcher: CheckinDispatcher | None = None  # set by cogs.checkins

@@ -7,21 +7,35 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import discord
 
-from bot.clock import unix
+from bot.clock import Clock, unix
+from bot.records.couples import Couple
+from bot.services import Services
 from bot.services.notifications import Plan
 from bot.sharing import ShareKind, announcement
-
-if TYPE_CHECKING:
-    from bot.client import AttuneBot
-    from bot.records.couples import Couple
 
 log = logging.getLogger(__name__)
 
 DM_CLOSED = 50007
+
+
+class NotifyClient(Protocol):
+    """What telling people needs from the bot: its services and clock, and three Discord calls."""
+
+    @property
+    def services(self) -> Services: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    def get_user(self, id: int, /) -> discord.User | None: ...
+
+    async def fetch_user(self, user_id: int, /) -> discord.User: ...
+
+    def get_partial_messageable(self, id: int, /) -> discord.PartialMessageable: ...
 
 
 def mentions(user_ids: Iterable[int]) -> str:
@@ -61,7 +75,7 @@ class Announcement:
 
 
 async def share_announcement(
-    bot: AttuneBot, couple: Couple, author: discord.abc.User, kind: ShareKind
+    bot: NotifyClient, couple: Couple, author: discord.abc.User, kind: ShareKind
 ) -> Announcement:
     """How a share is announced: only the partner is told (the author shared it), once."""
     partner = couple.partner_of(author.id)
@@ -72,7 +86,7 @@ async def share_announcement(
 class Notifier:
     """DMs (paced by `pace` when given) and their fallback mentions."""
 
-    def __init__(self, bot: AttuneBot, pace: Callable[[], Awaitable[None]] | None = None) -> None:
+    def __init__(self, bot: NotifyClient, pace: Callable[[], Awaitable[None]] | None = None) -> None:
         self.bot = bot
         self._pace = pace
 

@@ -13,7 +13,7 @@ from bot.repositories.invitations import AlreadyPaired
 from bot.repositories.people import PeopleRepository
 from bot.repositories.thread_health import ThreadHealthRepository
 from bot.services.couples import Accepted, Candidate, CouplePaused, CouplesService, InvitationClosed
-from bot.services.threads import thread_name
+from bot.threads import thread_name
 from tests.support.clock import FakeClock
 
 GUILD = 1000

@@ -1,4 +1,7 @@
-"""CoupleThreads: each couple's one private thread, kept alive (unarchived, recreated when deleted)."""
+"""CoupleThreads: each couple's one private thread, kept alive (unarchived, recreated when deleted).
+
+Discord glue, not a service: it talks to Discord through the few client calls in ThreadClient and
+keeps the couple's record right through the couples service it is given."""
 
 from __future__ import annotations
 
@@ -6,15 +9,13 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Iterable
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
 import discord
 
 from bot.errors import ThreadUnreachable, UserFacingError
 from bot.records.couples import Couple
-
-if TYPE_CHECKING:
-    from bot.client import AttuneBot
+from bot.services.couples import CouplesService
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +62,26 @@ def new_thread_text(first_id: int, second_id: int) -> str:
     )
 
 
+class ThreadClient(Protocol):
+    """What CoupleThreads needs from the Discord client (discord.Client has all three)."""
+
+    def get_channel(
+        self, id: int, /
+    ) -> discord.abc.GuildChannel | discord.Thread | discord.abc.PrivateChannel | None: ...
+
+    async def fetch_channel(
+        self, channel_id: int, /
+    ) -> discord.abc.GuildChannel | discord.abc.PrivateChannel | discord.Thread: ...
+
+    def get_guild(self, id: int, /) -> discord.Guild | None: ...
+
+
 class CoupleThreads:
     """Built once in AttuneBot.__init__; every feature reaches a couple's thread through it."""
 
-    def __init__(self, bot: AttuneBot) -> None:
-        self._bot = bot
+    def __init__(self, client: ThreadClient, couples: CouplesService) -> None:
+        self._client = client
+        self._couples = couples
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def ensure_thread(self, couple: Couple) -> discord.Thread:
@@ -75,7 +91,7 @@ class CoupleThreads:
         thread_id = old), so concurrent callers never create two threads.
         """
         async with self._locks[couple.id]:
-            latest = await self._bot.services.couples.couple_by_id(couple.id) or couple
+            latest = await self._couples.couple_by_id(couple.id) or couple
             if latest.status == "ended":
                 raise UserFacingError("This pairing has ended, so its thread is closed.")
             if latest.thread_id is not None:
@@ -88,11 +104,11 @@ class CoupleThreads:
 
     async def _existing(self, thread_id: int) -> discord.Thread | None:
         """The thread, or None when Discord says it no longer exists."""
-        cached = self._bot.get_channel(thread_id)
+        cached = self._client.get_channel(thread_id)
         if isinstance(cached, discord.Thread):
             return cached
         try:
-            fetched = await self._bot.fetch_channel(thread_id)
+            fetched = await self._client.fetch_channel(thread_id)
         except discord.NotFound as exc:
             if exc.code == UNKNOWN_CHANNEL:
                 return None
@@ -104,13 +120,12 @@ class CoupleThreads:
         return fetched
 
     async def _create(self, couple: Couple) -> discord.Thread:
-        couples = self._bot.services.couples
-        settings = await couples.guild_settings(couple.guild_id)
-        guild = self._bot.get_guild(couple.guild_id)
+        settings = await self._couples.guild_settings(couple.guild_id)
+        guild = self._client.get_guild(couple.guild_id)
         parent = guild.get_channel(settings.channel_id) if guild is not None and settings else None
         if guild is None or not isinstance(parent, discord.TextChannel):
             # Recorded once: the dispatcher stops trying every run and tells the couple what to do.
-            await couples.thread_unreachable(couple.id, "missing")
+            await self._couples.thread_unreachable(couple.id, "missing")
             raise ThreadUnreachable("missing", SETUP_CHANNEL_GONE)
         first, second = couple.partner_ids
         name = thread_name(await self._display_name(guild, first), await self._display_name(guild, second))
@@ -125,11 +140,11 @@ class CoupleThreads:
         except discord.Forbidden:
             raise ThreadUnreachable("forbidden", THREAD_PROBLEM) from None
         old = couple.thread_id
-        if not await self._bot.services.couples.replace_thread(couple.id, old, thread.id):
+        if not await self._couples.replace_thread(couple.id, old, thread.id):
             # Someone (another process) got there first: keep theirs, drop ours.
             log.warning("Couple %s got a thread concurrently; removing the extra one", couple.id)
             await _quietly(thread.delete())
-            latest = await self._bot.services.couples.couple_by_id(couple.id)
+            latest = await self._couples.couple_by_id(couple.id)
             if latest is None or latest.thread_id is None:
                 raise UserFacingError(THREAD_PROBLEM)
             existing = await self._existing(latest.thread_id)
