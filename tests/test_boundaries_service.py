@@ -19,7 +19,7 @@ ALICE, BOB = 101, 202
 @pytest.fixture
 def service(database: Database, clock: FakeClock) -> BoundariesService:
     return BoundariesService(
-        BoundariesRepository(database), Cipher(base64.urlsafe_b64decode(generate_key())), clock
+        BoundariesRepository(database, Cipher(base64.urlsafe_b64decode(generate_key()))), clock
     )
 
 

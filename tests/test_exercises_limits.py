@@ -14,8 +14,10 @@ import discord
 import pytest
 
 from bot.content import Track, load_content
-from bot.services.boundaries import BOUNDARIES_PER_PERSON, BOUNDARY_MAX, CONSEQUENCE_MAX, Boundary
-from bot.services.checkups import CheckupRecord, CheckupResult
+from bot.records.boundaries import Boundary
+from bot.records.progress import CheckupRecord
+from bot.services.boundaries import BOUNDARIES_PER_PERSON, BOUNDARY_MAX, CONSEQUENCE_MAX
+from bot.services.checkups import CheckupResult
 from bot.services.exercises import REFLECTION_MAX, Progress
 from bot.timewords import time_words
 from cogs.boundaries.views import DYNAMIC_ITEMS as BOUNDARY_ITEMS

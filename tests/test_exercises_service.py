@@ -23,7 +23,7 @@ GUILD = 9
 @pytest.fixture
 def service(database: Database, clock: FakeClock) -> ExercisesService:
     cipher = Cipher(base64.urlsafe_b64decode(generate_key()))
-    return ExercisesService(ExercisesRepository(database), cipher, load_content(), clock)
+    return ExercisesService(ExercisesRepository(database, cipher), load_content(), clock)
 
 
 async def test_starting_twice_continues_the_unfinished_run(

@@ -15,9 +15,10 @@ from bot.content import load_content
 from bot.crypto import Cipher, generate_key
 from bot.db import Database
 from bot.errors import NotFound, UserFacingError
+from bot.repositories.progress import CHECKUP_COLUMN
+from bot.services import build_services
 from bot.services.charts import HEIGHT_PX, WIDTH_PX, Line, png_size, render_mood_chart
-from bot.services.checkups import CHECKUP_COLUMN
-from bot.services.progress import ProgressService, build_progress_service
+from bot.services.progress import ProgressService
 from tests.support.clock import FakeClock
 
 ALICE, BOB, CAROL, DAVE = 101, 202, 303, 404
@@ -34,7 +35,7 @@ def cipher() -> Cipher:
 def service(database: Database, cipher: Cipher, clock: FakeClock) -> ProgressService:
     clock.set(NOW)
     settings: Any = SimpleNamespace(missed_round_grace_minutes=120)
-    return build_progress_service(database, cipher, load_content(), clock, settings)
+    return build_services(database, cipher, load_content(), clock, settings).progress
 
 
 async def add_couple(db: Database, couple_id: int, a: int, b: int, thread_id: int = 0) -> None:
@@ -256,7 +257,7 @@ async def test_heads_up_before_the_streak_would_break_is_claimed_once(
 
 
 async def test_checkups_are_sealed_private_and_a_repeated_red_flag_is_noticed(
-    service: ProgressService, database: Database, clock: FakeClock
+    service: ProgressService, database: Database, cipher: Cipher, clock: FakeClock
 ) -> None:
     first = await service.save_checkup(
         ALICE, {"heading": ["drifting"], "red-flags": ["ghosting"], "x": ["y"]}
@@ -265,7 +266,7 @@ async def test_checkups_are_sealed_private_and_a_repeated_red_flag_is_noticed(
     assert first.record.answers == {"heading": ["drifting"], "red-flags": ["ghosting"]}
     blob = await database.fetchval("SELECT answers_sealed FROM progress_checkups")
     assert b"ghosting" not in blob and b"drifting" not in blob
-    assert "ghosting" in Cipher.open(service._cipher, blob, column=CHECKUP_COLUMN)
+    assert "ghosting" in cipher.open(blob, column=CHECKUP_COLUMN)
 
     clock.advance(days=30)
     second = await service.save_checkup(ALICE, {"red-flags": ["lonely"]})

@@ -1,4 +1,4 @@
-"""Exercise records: one person's run through a guided exercise."""
+"""Exercise records: one person's run through a guided exercise, and a reflection written on it (opened)."""
 
 from __future__ import annotations
 
@@ -22,3 +22,11 @@ class ExerciseRun:
     @property
     def finished(self) -> bool:
         return self.status == "finished"
+
+
+@dataclass(frozen=True)
+class Reflection:
+    run_id: int
+    step: int  # 0-based
+    body: str
+    written_at: int

@@ -61,8 +61,10 @@ class Share:
 
 
 @dataclass(frozen=True)
-class CheckupRow:
+class CheckupRecord:
+    """One private check-up, opened: the options picked, by question id."""
+
     id: int
     user_id: int
-    sealed: bytes
     created_at: int
+    answers: dict[str, list[str]]

@@ -1,21 +1,18 @@
-"""Exercise runs and the reflections written along the way (sealed text stays sealed here)."""
+"""Exercise runs and the reflections written along the way.
+
+Reflections are sealed here on the way in and opened on the way out, so nothing above this layer
+sees ciphertext.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from sqlite3 import Row
 
+from bot.crypto import Cipher
 from bot.db import Database
-from bot.records.exercises import ExerciseRun
+from bot.records.exercises import ExerciseRun, Reflection
 
-
-@dataclass(frozen=True)
-class SealedReflection:
-    run_id: int
-    step: int
-    body_sealed: bytes
-    written_at: int
-
+REFLECTION_COLUMN = "exercise_reflections.body_sealed"
 
 _RUN = (
     "id, user_id, guild_id, exercise_id, step, status, started_at, updated_at, finished_at, "
@@ -24,8 +21,9 @@ _RUN = (
 
 
 class ExercisesRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cipher: Cipher) -> None:
         self._db = db
+        self._cipher = cipher
 
     async def start_or_continue(
         self, user_id: int, exercise_id: str, guild_id: int | None, now: int
@@ -82,7 +80,7 @@ class ExercisesRepository:
         )
         return None if row is None else _run(row)
 
-    async def save_reflection(self, run_id: int, user_id: int, step: int, sealed: bytes, now: int) -> bool:
+    async def save_reflection(self, run_id: int, user_id: int, step: int, body: str, now: int) -> bool:
         """Store (or replace) the reflection for one step of an unfinished run of this person."""
         async with self._db.transaction() as tx:
             owner = await tx.fetchval(
@@ -96,17 +94,20 @@ class ExercisesRepository:
                 "INSERT INTO exercise_reflections (run_id, step, body_sealed, written_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (run_id, step) DO UPDATE SET body_sealed = excluded.body_sealed, "
                 "written_at = excluded.written_at",
-                (run_id, step, sealed, now),
+                (run_id, step, self._cipher.seal(body, column=REFLECTION_COLUMN), now),
             )
             return True
 
-    async def reflections(self, run_id: int, user_id: int) -> list[SealedReflection]:
+    async def reflections(self, run_id: int, user_id: int) -> list[Reflection]:
         rows = await self._db.fetchall(
             "SELECT r.run_id, r.step, r.body_sealed, r.written_at FROM exercise_reflections r "
             "JOIN exercise_runs x ON x.id = r.run_id WHERE r.run_id = ? AND x.user_id = ? ORDER BY r.step",
             (run_id, user_id),
         )
-        return [SealedReflection(row[0], row[1], bytes(row[2]), row[3]) for row in rows]
+        return [
+            Reflection(row[0], row[1], self._cipher.open(bytes(row[2]), column=REFLECTION_COLUMN), row[3])
+            for row in rows
+        ]
 
     async def claim_share(self, run_id: int, user_id: int, step: int, now: int) -> bool:
         """Mark the one reflection of a finished run as shared; False when one was shared already."""

@@ -1,139 +1,33 @@
-"""Progress: read-only queries over check-ins, the journal and exercises, plus the progress tables.
+"""Progress's own tables: heads-ups, weekly summaries, chart shares and the private check-ups.
 
-Nothing here writes to another feature's tables. Every state change on our own tables is one atomic
-statement (or one transaction), so two ticks or two presses can never send the same thing twice.
+Nothing here writes to another feature's tables (the reads over them are in the base class). Every
+state change is one atomic statement (or one transaction), so two ticks or two presses can never
+send the same thing twice. A check-up's answers are sealed here on the way in and opened on the way
+out, so nothing above this layer sees ciphertext.
 """
 
 from __future__ import annotations
 
+import json
 from sqlite3 import Row
 
+from bot.crypto import Cipher
 from bot.db import Database
-from bot.records.progress import (
-    CheckupRow,
-    DueSummary,
-    MoodPoint,
-    OpenRound,
-    RoundRow,
-    Share,
-    SummaryPost,
-    SummarySettings,
-)
+from bot.records.progress import CheckupRecord, DueSummary, Share, SummaryPost, SummarySettings
+from bot.repositories.progress_reads import ProgressReadsRepository
 
+CHECKUP_COLUMN = "progress_checkups.answers_sealed"
 _SETTINGS = "couple_id, weekday, local_time, timezone, enabled, next_due_at"
 _SHARE = "id, user_id, couple_id, days, status"
 MAX_SUMMARY_ATTEMPTS = 3
 
 
-class ProgressRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
+class ProgressRepository(ProgressReadsRepository):
+    """Every query the progress feature runs: the reads over other features (its base), then its own."""
 
-    # -- streak histories (read-only over checkin_rounds / journal_entries) -------------------
-
-    async def couple_rounds(self, couple_id: int) -> list[RoundRow]:
-        """Scheduled rounds of the couple; a round started by hand only counts when it was revealed."""
-        rows = await self._db.fetchall(
-            "SELECT due_at, status, missed_reason FROM checkin_rounds "
-            "WHERE couple_id = ? AND kind = 'couple' AND (schedule_id IS NOT NULL OR status = 'revealed') "
-            "ORDER BY due_at, id",
-            (couple_id,),
-        )
-        return [RoundRow(int(r[0]), str(r[1]), r[2]) for r in rows]
-
-    async def personal_rounds(self, user_id: int) -> list[RoundRow]:
-        rows = await self._db.fetchall(
-            "SELECT due_at, status, missed_reason FROM checkin_rounds "
-            "WHERE user_id = ? AND kind = 'personal' AND (schedule_id IS NOT NULL OR status = 'answered') "
-            "ORDER BY due_at, id",
-            (user_id,),
-        )
-        return [RoundRow(int(r[0]), str(r[1]), r[2]) for r in rows]
-
-    async def journal_times(self, user_id: int, since: int) -> list[int]:
-        rows = await self._db.fetchall(
-            "SELECT created_at FROM journal_entries WHERE user_id = ? AND created_at >= ? ORDER BY created_at",
-            (user_id, since),
-        )
-        return [int(r[0]) for r in rows]
-
-    async def journal_count(self, user_id: int, start: int, end: int) -> int:
-        """How many journal entries the person wrote in [start, end]."""
-        return int(
-            await self._db.fetchval(
-                "SELECT count(*) FROM journal_entries WHERE user_id = ? AND created_at >= ? AND created_at <= ?",
-                (user_id, start, end),
-            )
-            or 0
-        )
-
-    async def checkup_count(self, user_id: int, start: int, end: int) -> int:
-        """How many check-ups the person took in [start, end] (a count only: nothing is opened)."""
-        return int(
-            await self._db.fetchval(
-                "SELECT count(*) FROM progress_checkups WHERE user_id = ? AND created_at >= ? AND created_at <= ?",
-                (user_id, start, end),
-            )
-            or 0
-        )
-
-    async def round_counts(self, couple_id: int, start: int, end: int) -> tuple[int, int]:
-        """(rounds posted, rounds answered by both) of the couple due in [start, end]."""
-        row = await self._db.fetchone(
-            "SELECT count(*) FILTER (WHERE posted_at IS NOT NULL), count(*) FILTER (WHERE status = 'revealed') "
-            "FROM checkin_rounds WHERE couple_id = ? AND kind = 'couple' AND due_at >= ? AND due_at <= ?",
-            (couple_id, start, end),
-        )
-        assert row is not None
-        return int(row[0] or 0), int(row[1] or 0)
-
-    async def couple_moods(self, couple_id: int, partner_ids: tuple[int, int], since: int) -> list[MoodPoint]:
-        """Both partners' moods from the couple's revealed rounds only; nobody else's."""
-        rows = await self._db.fetchall(
-            "SELECT a.user_id, r.due_at, a.mood FROM checkin_answers a "
-            "JOIN checkin_rounds r ON r.id = a.round_id "
-            "WHERE r.couple_id = ? AND r.kind = 'couple' AND r.status = 'revealed' AND r.due_at >= ? "
-            "AND a.user_id IN (?, ?) ORDER BY r.due_at, a.user_id",
-            (couple_id, since, *partner_ids),
-        )
-        return [MoodPoint(int(r[0]), int(r[1]), int(r[2])) for r in rows]
-
-    async def own_moods(self, user_id: int, since: int) -> list[MoodPoint]:
-        """A person's own moods: their answers to couple check-ins, and their journal (which holds
-        their personal check-in answers too)."""
-        rows = await self._db.fetchall(
-            "SELECT a.user_id, r.due_at AS at, a.mood FROM checkin_answers a "
-            "JOIN checkin_rounds r ON r.id = a.round_id WHERE a.user_id = ? AND r.due_at >= ? "
-            "UNION ALL "
-            "SELECT user_id, created_at AS at, mood FROM journal_entries "
-            "WHERE user_id = ? AND mood IS NOT NULL AND created_at >= ? "
-            "ORDER BY at",
-            (user_id, since, user_id, since),
-        )
-        return [MoodPoint(int(r[0]), int(r[1]), int(r[2])) for r in rows]
-
-    async def open_couple_rounds_closing_by(self, horizon: int) -> list[OpenRound]:
-        rows = await self._db.fetchall(
-            # The IN term repeats checkin_rounds_live's WHERE so SQLite can use that partial index.
-            "SELECT id, couple_id, due_at, closes_at FROM checkin_rounds "
-            "WHERE status IN ('pending', 'open') AND status = 'open' AND kind = 'couple' "
-            "AND schedule_id IS NOT NULL AND closes_at IS NOT NULL AND closes_at <= ? ORDER BY id",
-            (horizon,),
-        )
-        return [OpenRound(int(r[0]), int(r[1]), int(r[2]), int(r[3])) for r in rows]
-
-    async def round_answered_by(self, round_id: int) -> set[int]:
-        rows = await self._db.fetchall("SELECT user_id FROM checkin_answers WHERE round_id = ?", (round_id,))
-        return {int(r[0]) for r in rows}
-
-    async def active_couples_without_summary_settings(self, limit: int) -> list[int]:
-        """Active couples the weekly summary has not been set up for yet (new since the last run)."""
-        rows = await self._db.fetchall(
-            "SELECT c.id FROM couples c WHERE c.status = 'active' AND NOT EXISTS "
-            "(SELECT 1 FROM progress_summary_settings s WHERE s.couple_id = c.id) ORDER BY c.id LIMIT ?",
-            (limit,),
-        )
-        return [int(r[0]) for r in rows]
+    def __init__(self, db: Database, cipher: Cipher) -> None:
+        super().__init__(db)
+        self._cipher = cipher
 
     # -- heads-ups ---------------------------------------------------------------------------------
 
@@ -157,6 +51,15 @@ class ProgressRepository:
         )
 
     # -- weekly summary settings -------------------------------------------------------------------
+
+    async def active_couples_without_summary_settings(self, limit: int) -> list[int]:
+        """Active couples the weekly summary has not been set up for yet (new since the last run)."""
+        rows = await self._db.fetchall(
+            "SELECT c.id FROM couples c WHERE c.status = 'active' AND NOT EXISTS "
+            "(SELECT 1 FROM progress_summary_settings s WHERE s.couple_id = c.id) ORDER BY c.id LIMIT ?",
+            (limit,),
+        )
+        return [int(r[0]) for r in rows]
 
     async def summary_settings(self, couple_id: int) -> SummarySettings | None:
         row = await self._db.fetchone(
@@ -305,7 +208,8 @@ class ProgressRepository:
 
     # -- checkups ----------------------------------------------------------------------------------
 
-    async def add_checkup(self, user_id: int, sealed: bytes, now: int) -> int:
+    async def add_checkup(self, user_id: int, answers: dict[str, list[str]], now: int) -> int:
+        sealed = self._cipher.seal(json.dumps(answers, sort_keys=True), column=CHECKUP_COLUMN)
         row = await self._db.fetchone(
             "INSERT INTO progress_checkups (user_id, answers_sealed, created_at) VALUES (?, ?, ?) RETURNING id",
             (user_id, sealed, now),
@@ -313,13 +217,22 @@ class ProgressRepository:
         assert row is not None
         return int(row[0])
 
-    async def checkup_rows(self, user_id: int, limit: int) -> list[CheckupRow]:
+    async def checkups(self, user_id: int, limit: int) -> list[CheckupRecord]:
+        """The person's own check-ups, newest first, opened."""
         rows = await self._db.fetchall(
             "SELECT id, user_id, answers_sealed, created_at FROM progress_checkups WHERE user_id = ? "
             "ORDER BY created_at DESC, id DESC LIMIT ?",
             (user_id, limit),
         )
-        return [CheckupRow(int(r[0]), int(r[1]), bytes(r[2]), int(r[3])) for r in rows]
+        return [
+            CheckupRecord(
+                id=int(r[0]),
+                user_id=int(r[1]),
+                created_at=int(r[3]),
+                answers=json.loads(self._cipher.open(bytes(r[2]), column=CHECKUP_COLUMN)),
+            )
+            for r in rows
+        ]
 
     async def claim_offer(self, user_id: int, month: str, now: int, min_gap: int) -> bool:
         """At most one checkup offer a month: True only when the last one is at least min_gap old."""

@@ -17,6 +17,7 @@ from bot.repositories.journal import JournalRepository
 from bot.repositories.meta import MetaRepository
 from bot.repositories.people import PeopleRepository
 from bot.repositories.privacy import PrivacyRepository
+from bot.repositories.progress import ProgressRepository
 from bot.repositories.thread_health import ThreadHealthRepository
 from bot.services.boundaries import BoundariesService
 from bot.services.checkins import CheckinService
@@ -25,7 +26,7 @@ from bot.services.exercises import ExercisesService
 from bot.services.journal import JournalService
 from bot.services.notifications import NotificationService
 from bot.services.privacy import PrivacyService
-from bot.services.progress import ProgressService, build_progress_service
+from bot.services.progress import ProgressService
 
 
 @dataclass(frozen=True)
@@ -45,21 +46,26 @@ class Services:
 def build_services(
     database: Database, cipher: Cipher, content: ContentLibrary, clock: Clock, settings: Settings
 ) -> Services:
+    """Every service, each built once; the ones that read from others get the same instances.
+
+    The cipher goes only to the repositories that seal and open what people write."""
+    people = PeopleRepository(database)
+    couples = CouplesService(CouplesRepository(database), people, clock, ThreadHealthRepository(database))
+    exercises = ExercisesService(ExercisesRepository(database, cipher), content, clock)
+    checkins = CheckinService(
+        CheckinRepository(database, cipher), content, clock, settings.missed_round_grace_minutes
+    )
     return Services(
         meta=MetaRepository(database),
-        people=PeopleRepository(database),
-        couples=CouplesService(
-            CouplesRepository(database), PeopleRepository(database), clock, ThreadHealthRepository(database)
+        people=people,
+        couples=couples,
+        journal=JournalService(JournalRepository(database, cipher), people, content, clock),
+        exercises=exercises,
+        boundaries=BoundariesService(BoundariesRepository(database, cipher), clock),
+        checkins=checkins,
+        progress=ProgressService(
+            ProgressRepository(database, cipher), content, clock, couples, exercises, checkins
         ),
-        journal=JournalService(
-            JournalRepository(database, cipher), PeopleRepository(database), content, clock
-        ),
-        exercises=ExercisesService(ExercisesRepository(database), cipher, content, clock),
-        boundaries=BoundariesService(BoundariesRepository(database), cipher, clock),
-        checkins=CheckinService(
-            CheckinRepository(database, cipher), content, clock, settings.missed_round_grace_minutes
-        ),
-        progress=build_progress_service(database, cipher, content, clock, settings),
         privacy=PrivacyService(PrivacyRepository(database, cipher), content, clock),
-        notifications=NotificationService(PeopleRepository(database), clock),
+        notifications=NotificationService(people, clock),
     )

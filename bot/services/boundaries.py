@@ -5,36 +5,21 @@ Private unless shared. Someone else's boundary behaves exactly like one that doe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.clock import Clock, unix
-from bot.crypto import Cipher
 from bot.errors import NotFound, UserFacingError
-from bot.repositories.boundaries import BoundariesRepository, SealedBoundary
+from bot.records.boundaries import Boundary
+from bot.repositories.boundaries import BoundariesRepository
 
 BOUNDARY_MAX = 1000
 CONSEQUENCE_MAX = 1000
 BOUNDARIES_PER_PERSON = 25  # one autocomplete list
-BOUNDARY_COLUMN = "boundaries.boundary_sealed"
-CONSEQUENCE_COLUMN = "boundaries.consequence_sealed"
 
 NOT_FOUND = "I couldn't find that boundary among yours. Pick one from the list as you type."
 
 
-@dataclass(frozen=True)
-class Boundary:
-    id: int
-    user_id: int
-    boundary: str
-    consequence: str
-    created_at: int
-    shared_at: int | None
-
-
 class BoundariesService:
-    def __init__(self, repository: BoundariesRepository, cipher: Cipher, clock: Clock) -> None:
+    def __init__(self, repository: BoundariesRepository, clock: Clock) -> None:
         self._repo = repository
-        self._cipher = cipher
         self._clock = clock
 
     async def add(self, user_id: int, boundary: str, consequence: str) -> Boundary:
@@ -43,28 +28,22 @@ class BoundariesService:
             raise UserFacingError("Please write both the boundary and what you'll do if it's crossed.")
         if len(what) > BOUNDARY_MAX or len(then) > CONSEQUENCE_MAX:
             raise UserFacingError(f"Please keep each part under {BOUNDARY_MAX} characters.")
-        added = await self._repo.add(
-            user_id,
-            self._cipher.seal(what, column=BOUNDARY_COLUMN),
-            self._cipher.seal(then, column=CONSEQUENCE_COLUMN),
-            self._now(),
-            BOUNDARIES_PER_PERSON,
-        )
+        added = await self._repo.add(user_id, what, then, self._now(), BOUNDARIES_PER_PERSON)
         if added is None:
             raise UserFacingError(
                 f"You're keeping {BOUNDARIES_PER_PERSON} boundaries already. "
                 "Remove one with `/boundary remove` before adding another."
             )
-        return self._open(added)
+        return added
 
     async def list_for(self, user_id: int) -> list[Boundary]:
-        return [self._open(b) for b in await self._repo.list_for(user_id)]
+        return await self._repo.list_for(user_id)
 
     async def get(self, boundary_id: int, user_id: int) -> Boundary:
         found = await self._repo.get(boundary_id, user_id)
         if found is None:
             raise NotFound(NOT_FOUND)
-        return self._open(found)
+        return found
 
     async def get_by_text(self, value: str, user_id: int) -> Boundary:
         """Resolve what the command option carried (an id from autocomplete)."""
@@ -95,16 +74,6 @@ class BoundariesService:
 
     async def release_share(self, boundary_id: int, user_id: int, claimed_at: int) -> None:
         await self._repo.release_share(boundary_id, user_id, claimed_at)
-
-    def _open(self, sealed: SealedBoundary) -> Boundary:
-        return Boundary(
-            id=sealed.id,
-            user_id=sealed.user_id,
-            boundary=self._cipher.open(sealed.boundary_sealed, column=BOUNDARY_COLUMN),
-            consequence=self._cipher.open(sealed.consequence_sealed, column=CONSEQUENCE_COLUMN),
-            created_at=sealed.created_at,
-            shared_at=sealed.shared_at,
-        )
 
     def _now(self) -> int:
         return unix(self._clock.now())

@@ -1,33 +1,23 @@
-"""The private monthly check-up: sealing a person's answers, reading them back, and the offer."""
+"""The private monthly check-up: keeping a person's answers, reading them back, and the offer."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock, unix
 from bot.content import CheckupOption, ContentLibrary
-from bot.crypto import Cipher
 from bot.errors import UserFacingError
+from bot.records.progress import CheckupRecord
 from bot.repositories.progress import ProgressRepository
 from bot.services.couples import CouplesService
 from bot.timewords import TimeWords, time_words
 
-CHECKUP_COLUMN = "progress_checkups.answers_sealed"
 CHECKUP_OFFER_GAP = timedelta(days=30)  # the monthly offer: never two within thirty days
 CHECKUP_FIRST_MONTH = timedelta(days=30)  # no offer before a couple's first month is over
 CHECKUP_RECENT = timedelta(days=28)  # nor to someone who checked up in the last four weeks
 CHECKUP_OFFER_HOURS = range(10, 20)  # and only in the person's own daytime: 10:00 to 19:59
 CHECKUP_OFFER_BATCH = 500
-
-
-@dataclass(frozen=True)
-class CheckupRecord:
-    id: int
-    user_id: int
-    created_at: int
-    answers: dict[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -50,13 +40,11 @@ class CheckupService:
     def __init__(
         self,
         repo: ProgressRepository,
-        cipher: Cipher,
         content: ContentLibrary,
         clock: Clock,
         couples: CouplesService,
     ) -> None:
         self.repo = repo
-        self._cipher = cipher
         self._content = content
         self._clock = clock
         self._couples = couples
@@ -84,8 +72,7 @@ class CheckupService:
         self, user_id: int, picked: dict[str, list[str]], guild_id: int | None = None
     ) -> CheckupResult:
         answers = self.checkup_answers(picked)
-        sealed = self._cipher.seal(json.dumps(answers, sort_keys=True), column=CHECKUP_COLUMN)
-        record_id = await self.repo.add_checkup(user_id, sealed, unix(self.now()))
+        record_id = await self.repo.add_checkup(user_id, answers, unix(self.now()))
         history = await self.checkups(user_id, limit=2)
         record = next(r for r in history if r.id == record_id)
         flagged = self._content.checkup.flags_marked(answers)
@@ -105,15 +92,7 @@ class CheckupService:
 
     async def checkups(self, user_id: int, limit: int = 12) -> list[CheckupRecord]:
         """The person's own checkups, newest first. Only ever asked for by the person themselves."""
-        return [
-            CheckupRecord(
-                id=row.id,
-                user_id=row.user_id,
-                created_at=row.created_at,
-                answers=json.loads(self._cipher.open(row.sealed, column=CHECKUP_COLUMN)),
-            )
-            for row in await self.repo.checkup_rows(user_id, limit)
-        ]
+        return await self.repo.checkups(user_id, limit)
 
     def describe_checkup(self, answers: dict[str, list[str]]) -> list[tuple[str, str]]:
         lines: list[tuple[str, str]] = []

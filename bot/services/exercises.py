@@ -1,4 +1,4 @@
-"""Guided exercises: runs a person works through step by step, reflections sealed as they go.
+"""Guided exercises: runs a person works through step by step, reflections saved as they go.
 
 Steps are 0-based here and shown 1-based. Someone else's run behaves exactly like a run that does
 not exist (NotFound), so a stranger learns nothing from an id.
@@ -11,13 +11,11 @@ from datetime import datetime
 
 from bot.clock import Clock, from_unix, unix
 from bot.content import ContentLibrary, Exercise
-from bot.crypto import Cipher
 from bot.errors import NotFound, UserFacingError
 from bot.records.exercises import ExerciseRun
 from bot.repositories.exercises import ExercisesRepository
 
 REFLECTION_MAX = 4000
-REFLECTION_COLUMN = "exercise_reflections.body_sealed"
 
 RUN_NOT_FOUND = "That exercise isn't one of yours, or it no longer exists."
 EXERCISE_NOT_FOUND = "I couldn't find that exercise. Pick one from the list as you type."
@@ -41,11 +39,8 @@ class Started:
 
 
 class ExercisesService:
-    def __init__(
-        self, repository: ExercisesRepository, cipher: Cipher, content: ContentLibrary, clock: Clock
-    ) -> None:
+    def __init__(self, repository: ExercisesRepository, content: ContentLibrary, clock: Clock) -> None:
         self._repo = repository
-        self._cipher = cipher
         self._content = content
         self._clock = clock
 
@@ -121,16 +116,12 @@ class ExercisesService:
         exercise = self.exercise(run.exercise_id)
         if not 0 <= step < len(exercise.steps) or exercise.steps[step].question is None:
             raise NotFound(RUN_NOT_FOUND)
-        sealed = self._cipher.seal(body, column=REFLECTION_COLUMN)
-        if not await self._repo.save_reflection(run_id, user_id, step, sealed, self._now()):
+        if not await self._repo.save_reflection(run_id, user_id, step, body, self._now()):
             raise UserFacingError(_ALREADY_FINISHED)
 
     async def reflections(self, run_id: int, user_id: int) -> dict[int, str]:
         """The person's own reflections on one run, by step."""
-        return {
-            r.step: self._cipher.open(r.body_sealed, column=REFLECTION_COLUMN)
-            for r in await self._repo.reflections(run_id, user_id)
-        }
+        return {r.step: r.body for r in await self._repo.reflections(run_id, user_id)}
 
     async def reflection(self, run_id: int, user_id: int, step: int) -> str | None:
         return (await self.reflections(run_id, user_id)).get(step)

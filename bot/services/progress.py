@@ -7,19 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.clock import Clock, from_unix, unix
-from bot.config import Settings
 from bot.content import ContentLibrary
-from bot.crypto import Cipher
-from bot.db import Database
 from bot.errors import NotFound, UserFacingError
 from bot.records.couples import Couple
 from bot.records.progress import MoodPoint, OpenRound, Share, SummarySettings
-from bot.repositories.checkins import CheckinRepository
-from bot.repositories.couples import CouplesRepository
-from bot.repositories.exercises import ExercisesRepository
-from bot.repositories.people import PeopleRepository
 from bot.repositories.progress import ProgressRepository
-from bot.repositories.thread_health import ThreadHealthRepository
 from bot.services.checkins import CheckinService
 from bot.services.checkups import CheckupService
 from bot.services.couples import CouplesService
@@ -105,14 +97,13 @@ class ProgressService(CheckupService):
     def __init__(
         self,
         repo: ProgressRepository,
-        cipher: Cipher,
         content: ContentLibrary,
         clock: Clock,
         couples: CouplesService,
         exercises: ExercisesService,
         checkins: CheckinService,
     ) -> None:
-        super().__init__(repo, cipher, content, clock, couples)
+        super().__init__(repo, content, clock, couples)
         self._exercises = exercises
         self._checkins = checkins
 
@@ -361,21 +352,3 @@ class ProgressService(CheckupService):
             if heads_up_due(history, due_at, from_unix(open_round.closes_at), now):
                 found.append((open_round, streak(history)))
         return found
-
-
-def build_progress_service(
-    database: Database, cipher: Cipher, content: ContentLibrary, clock: Clock, settings: Settings
-) -> ProgressService:
-    """The progress service over its own repository and the services it reads from."""
-    people = PeopleRepository(database)
-    return ProgressService(
-        ProgressRepository(database),
-        cipher,
-        content,
-        clock,
-        CouplesService(CouplesRepository(database), people, clock, ThreadHealthRepository(database)),
-        ExercisesService(ExercisesRepository(database), cipher, content, clock),
-        CheckinService(
-            CheckinRepository(database, cipher), content, clock, settings.missed_round_grace_minutes
-        ),
-    )

@@ -13,7 +13,8 @@ import discord
 
 from bot.client import AttuneBot
 from bot.modals import PersistentModal, Values, text_value
-from bot.services.boundaries import BOUNDARY_MAX, CONSEQUENCE_MAX, Boundary
+from bot.records.boundaries import Boundary
+from bot.services.boundaries import BOUNDARY_MAX, CONSEQUENCE_MAX
 from bot.sharing import CANCEL_LABEL, CANCEL_STYLE, post_button
 from bot.tree import friendly_errors
 from bot.ui import ATTUNE_COLOUR
