@@ -28,7 +28,6 @@ from bot.keycheck import verify_data_key
 from bot.membership import MembershipChecks
 from bot.modals import ModalRegistry
 from bot.permissions import required_intents
-from bot.repositories.meta import MetaRepository
 from bot.services import Services, build_services
 from bot.threads import CoupleThreads
 from bot.tree import AttuneTree
@@ -99,7 +98,7 @@ class AttuneBot(commands.Bot):
         self.setup_runs += 1
         self.inflight.install(asyncio.get_running_loop())
         await self.database.migrate()
-        await verify_data_key(MetaRepository(self.database), self.cipher, self.database.path)
+        await verify_data_key(self.services.meta, self.cipher, self.database.path)
         if self.settings.uses_custom_api:
             await self._use_gateway_of_custom_api()
         # Each extension's setup() adds its cog and registers its persistent dynamic items.
@@ -136,7 +135,7 @@ class AttuneBot(commands.Bot):
         digest = hashlib.sha256(payload.encode()).hexdigest()
         scope = f"guild:{guild_id}" if guild_id else "global"
         key = f"command_hash:{self.application_id}:{scope}"
-        meta = MetaRepository(self.database)
+        meta = self.services.meta
         if await meta.get(key) == digest:
             log.info("Slash commands unchanged since the last sync (%s); not syncing", scope)
             return False

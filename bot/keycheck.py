@@ -7,14 +7,14 @@ from pathlib import Path
 
 from bot.crypto import Cipher, DecryptionError
 from bot.errors import StartupError
-from bot.repositories.meta import MetaRepository
+from bot.services.meta import MetaService
 
 _KEY_CHECK = "key_check"
 _KEY_CHECK_COLUMN = "meta.key_check"
 _KEY_CHECK_TEXT = "attune data key check"
 
 
-async def verify_data_key(meta: MetaRepository, cipher: Cipher, database_path: Path) -> None:
+async def verify_data_key(meta: MetaService, cipher: Cipher, database_path: Path) -> None:
     proposed = base64.b64encode(cipher.seal(_KEY_CHECK_TEXT, column=_KEY_CHECK_COLUMN)).decode()
     stored = await meta.set_if_absent(_KEY_CHECK, proposed)
     try:

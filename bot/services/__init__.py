@@ -24,15 +24,17 @@ from bot.services.checkins import CheckinService
 from bot.services.couples import CouplesService
 from bot.services.exercises import ExercisesService
 from bot.services.journal import JournalService
+from bot.services.meta import MetaService
 from bot.services.notifications import NotificationService
+from bot.services.people import PeopleService
 from bot.services.privacy import PrivacyService
 from bot.services.progress import ProgressService
 
 
 @dataclass(frozen=True)
 class Services:
-    meta: MetaRepository
-    people: PeopleRepository
+    meta: MetaService
+    people: PeopleService
     couples: CouplesService
     journal: JournalService
     exercises: ExercisesService
@@ -56,8 +58,8 @@ def build_services(
         CheckinRepository(database, cipher), content, clock, settings.missed_round_grace_minutes
     )
     return Services(
-        meta=MetaRepository(database),
-        people=people,
+        meta=MetaService(MetaRepository(database)),
+        people=PeopleService(people),
         couples=couples,
         journal=JournalService(JournalRepository(database, cipher), people, content, clock),
         exercises=exercises,
