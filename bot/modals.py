@@ -14,19 +14,21 @@ Because the registry holds what was submitted, it is also the one place that giv
 handler fails, before or after acknowledging, or refuses (too long, a closed check-in...), the
 person gets a private reply that says truthfully what happened (bot/tree.py, from the writes the
 storage counted for this submission) with their own words in it (bot/giveback.py). Each form says
-what to give back: `give_back=` on `register`, or `given_back` / `give_back` on a PersistentModal;
-by default every text input comes back, so a new form cannot lose words by omission.
+what to give back, with `given_back` or `give_back` on its PersistentModal class; by default every
+text input comes back, so a new form cannot lose words by omission.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 import discord
 
+from bot.components import Route
 from bot.db.database import watching_writes
 from bot.giveback import Kept
 from bot.tree import AttuneModal, handle_interaction_error
@@ -34,7 +36,6 @@ from bot.tree import AttuneModal, handle_interaction_error
 log = logging.getLogger(__name__)
 
 Values = dict[str, str | list[str]]
-ModalHandler = Callable[[discord.Interaction[Any], re.Match[str], Values], Awaitable[None]]
 GiveBack = Callable[[discord.Interaction[Any], Values], list[Kept]]
 
 
@@ -81,54 +82,41 @@ def text_inputs(headings: Mapping[str, str]) -> GiveBack:
     return given
 
 
+def headings(**by_input: str) -> Mapping[str, str]:
+    """A form's `given_back`: text input custom_id=the heading it comes back under, in order."""
+    return MappingProxyType(by_input)
+
+
 def every_text_input(interaction: discord.Interaction[Any], values: Values) -> list[Kept]:
     """The default: every text the form carried."""
     return [Kept("What you wrote", value) for value in values.values() if isinstance(value, str)]
 
 
-# PersistentModal subclasses that declare `submit_pattern` register themselves here on import.
-_DECLARED: list[type[PersistentModal]] = []
-
-
 class ModalRegistry:
+    """The forms of the loaded extensions: each extension adds its own in setup() and removes them
+    in teardown(), so a form is answered exactly while its feature is loaded."""
+
     def __init__(self) -> None:
-        self._handlers: list[tuple[re.Pattern[str], ModalHandler, GiveBack]] = []
+        self._forms: list[type[PersistentModal]] = []
 
-    def register(
-        self,
-        pattern: str | re.Pattern[str],
-        handler: ModalHandler,
-        *,
-        give_back: GiveBack | Mapping[str, str] | None = None,
-    ) -> None:
-        """`give_back`: what comes back to the person if the submission fails or is refused, as a
-        function or as {text input custom_id: heading}; None gives back every text input."""
-        compiled = re.compile(pattern) if isinstance(pattern, str) else pattern
-        if give_back is None:
-            given: GiveBack = every_text_input
-        elif isinstance(give_back, Mapping):
-            given = text_inputs(give_back)
-        else:
-            given = give_back
-        self._handlers = [entry for entry in self._handlers if entry[0].pattern != compiled.pattern]
-        self._handlers.append((compiled, handler, given))
+    def add(self, *forms: type[PersistentModal]) -> None:
+        for form in forms:
+            if not form.routes:
+                raise TypeError(f"{form.__name__} has no route, so its submissions could not be found")
+        self._forms = [known for known in self._forms if known not in forms] + list(forms)
 
-    def _all(self) -> list[tuple[re.Pattern[str], ModalHandler, GiveBack]]:
-        declared = [
-            (re.compile(cls.submit_pattern), cls.submitted, cls.give_back)
-            for cls in _DECLARED
-            if cls.submit_pattern
-        ]
-        return [*self._handlers, *declared]
+    def remove(self, *forms: type[PersistentModal]) -> None:
+        self._forms = [known for known in self._forms if known not in forms]
 
     def patterns(self) -> list[str]:
-        return [pattern.pattern for pattern, _, _ in self._all()]
+        return [route.pattern.pattern for form in self._forms for route in form.routes]
 
-    def find(self, custom_id: str) -> tuple[ModalHandler, GiveBack, re.Match[str]] | None:
-        for pattern, handler, give_back in self._all():
-            match = pattern.fullmatch(custom_id)
-            if match is not None:
-                return handler, give_back, match
+    def find(self, custom_id: str) -> tuple[type[PersistentModal], re.Match[str]] | None:
+        for form in self._forms:
+            for route in form.routes:
+                match = route.pattern.fullmatch(custom_id)
+                if match is not None:
+                    return form, match
         return None
 
     async def dispatch(self, interaction: discord.Interaction[Any]) -> bool:
@@ -139,13 +127,13 @@ class ModalRegistry:
         found = self.find(str(data.get("custom_id", "")))
         if found is None:
             return False
-        handler, give_back, match = found
+        form, match = found
         values = submitted_values(data.get("components"))
         with watching_writes() as writes:
             try:
-                await handler(interaction, match, values)
+                await form.submitted(interaction, match, values)
             except Exception as error:
-                kept = _kept(give_back, interaction, values)
+                kept = _kept(form.give_back, interaction, values)
                 await handle_interaction_error(interaction, error, kept=kept, writes=writes)
         return True
 
@@ -161,19 +149,32 @@ def _kept(give_back: GiveBack, interaction: discord.Interaction[Any], values: Va
 class PersistentModal(AttuneModal):
     """A modal whose submission is answered by the registry, never by this object.
 
-    Either register a handler with `bot.modals.register(pattern, handler)` in the feature's
-    setup(), or declare `submit_pattern` and override the classmethod `submitted` on the subclass.
+    A subclass names its custom_id with `route=` (and `legacy=` for ids forms were opened with
+    before, or other shapes of the same form) as class keywords, in the route syntax of
+    bot/components.py, and overrides the classmethod `submitted`; its extension adds it with
+    `bot.modals.add(...)`.
     """
 
-    submit_pattern: ClassVar[str | None] = None
-    # What comes back to the person if a submission fails or is refused: text input custom_id ->
-    # heading. None gives back every text input; override `give_back` for anything else.
+    routes: ClassVar[tuple[Route, ...]] = ()
+    # What comes back to the person if a submission fails or is refused: `headings(input=heading)`.
+    # None gives back every text input; override `give_back` for anything else.
     given_back: ClassVar[Mapping[str, str] | None] = None
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(
+        cls,
+        *,
+        route: str | None = None,
+        legacy: Iterable[str] = (),
+        patterns: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.__dict__.get("submit_pattern"):
-            _DECLARED.append(cls)
+        if route is not None:
+            cls.routes = tuple(Route(text, {}, patterns or {}) for text in (route, *legacy))
+
+    @classmethod
+    def custom_id_for(cls, **values: int | str) -> str:
+        return cls.routes[0].build(values)
 
     @classmethod
     async def submitted(

@@ -30,7 +30,7 @@ from cogs.boundaries.views import (
 )
 from cogs.exercises.render import list_embed, shared_reflection_embed, step_embed, summary_embed
 from cogs.exercises.views import DYNAMIC_ITEMS as EXERCISE_ITEMS
-from cogs.exercises.views import ReflectModal, SharePick, step_view
+from cogs.exercises.views import ReflectModal, share_pick, step_view
 from cogs.progress.views import checkup_messages
 from cogs.resources.render import Section, pack_messages, resources_messages, section_embeds
 from cogs.resources.safety import UnsafeButton, safety_embeds
@@ -103,7 +103,7 @@ async def test_every_step_of_every_exercise_fits(exercise: Any) -> None:
     everything = {step: LONGEST for step in range(len(exercise.steps))}
     check_message([summary_embed(exercise, everything, "A closing line. " * 30)])
     check_message([summary_embed(exercise, {})])
-    pick = SharePick(123456789012345678, exercise, everything)
+    pick = share_pick(123456789012345678, exercise, everything)
     assert len(pick.item.options) <= 25
     assert all(len(o.label) <= 100 and len(o.description or "") <= 100 for o in pick.item.options)
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.errors import UserFacingError
-from bot.modals import ModalRegistry, submitted_values
+from bot.modals import ModalRegistry, PersistentModal, submitted_values
 from bot.services.journal import parse_entry_ref
 from bot.services.privacy import CONFIRM_PHRASE, phrase_matches
 from bot.timeparse import (
@@ -174,10 +174,10 @@ def test_modal_payloads_of_any_shape_decode_to_strings_and_lists(payload: Any) -
 def test_the_registry_matches_whole_custom_ids_only() -> None:
     registry = ModalRegistry()
 
-    async def handler(*_: Any) -> None:
-        return None
+    class Form(PersistentModal, route="x:{id}"):
+        pass
 
-    registry.register(r"attune:x:(?P<id>[0-9]{1,20})", handler)
+    registry.add(Form)
     assert registry.find("attune:x:12") is not None
     for wrong in ("attune:x:", "attune:x:12:extra", "xattune:x:12", "attune:x:" + "1" * 21, "attune:x:²"):
         assert registry.find(wrong) is None, wrong

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from bot.client import AttuneBot
 from cogs.boundaries.cog import BoundariesCog
-from cogs.boundaries.views import BOUNDARY_GIVEN_BACK, BOUNDARY_MODAL, DYNAMIC_ITEMS, on_boundary_submit
+from cogs.boundaries.views import DYNAMIC_ITEMS, BoundaryModal
 
 
 async def setup(bot: AttuneBot) -> None:
     await bot.add_cog(BoundariesCog(bot))
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
-    bot.modals.register(BOUNDARY_MODAL, on_boundary_submit, give_back=BOUNDARY_GIVEN_BACK)
+    bot.modals.add(BoundaryModal)
+
+
+async def teardown(bot: AttuneBot) -> None:
+    bot.modals.remove(BoundaryModal)

@@ -1,22 +1,22 @@
 """The boundary modal, and persistent buttons for removing and sharing one.
 
-custom_ids: attune:bd:remove:<id>, attune:bd:keep:<id>, attune:bd:post:<id>:<previewed_at>,
-attune:bd:cancel:<id>. Someone else's boundary id answers exactly like one that does not exist.
+custom_ids: attune:boundary:<remove|keep|cancel>:<id> and attune:boundary:post:<id>:<previewed_at>;
+buttons posted under the older attune:bd: ids still answer. Someone else's boundary id answers
+exactly like one that does not exist.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Self
 
 import discord
 
 from bot.client import AttuneBot
-from bot.modals import PersistentModal, Values, text_value
+from bot.components import AttuneButton, persistent_items
+from bot.modals import PersistentModal, Values, headings, text_value
 from bot.records.boundaries import Boundary
 from bot.services.boundaries import BOUNDARY_MAX, CONSEQUENCE_MAX
-from bot.sharing import CANCEL_LABEL, CANCEL_STYLE, post_button
-from bot.tree import friendly_errors
+from bot.sharing import CANCEL_LABEL, CANCEL_STYLE, POST_LABEL, POST_STYLE
 from bot.ui import ATTUNE_COLOUR
 from cogs.exercises.share import post_to_couple_thread, require_active_couple
 from cogs.resources.render import AUTHOR_MAX, DESCRIPTION_MAX, FIELD_VALUE_MAX, truncate
@@ -49,11 +49,14 @@ def shared_boundary_embed(boundary: Boundary, author: str) -> discord.Embed:
     return boundary_embed(boundary, author=author)  # who shared what: the line above it
 
 
-class BoundaryModal(PersistentModal, title="A boundary you'll keep"):
-    """Answered by `on_boundary_submit` through bot.modals, so a restart never loses it."""
+class BoundaryModal(PersistentModal, title="A boundary you'll keep", route="boundary:add", legacy=["bd:add"]):
+    """Answered through bot.modals, so a restart never loses it."""
+
+    # What comes back to the person, privately, if the boundary can't be saved (bot/modals.py).
+    given_back = headings(boundary="Your boundary", consequence="What you'll do if it's crossed")
 
     def __init__(self) -> None:
-        super().__init__(custom_id=BOUNDARY_MODAL)
+        super().__init__(custom_id=self.custom_id_for())
         self.add_item(discord.ui.TextDisplay(GUIDANCE))
         self.boundary: discord.ui.TextInput[BoundaryModal] = discord.ui.TextInput(
             custom_id="boundary",
@@ -70,142 +73,103 @@ class BoundaryModal(PersistentModal, title="A boundary you'll keep"):
         self.add_item(discord.ui.Label(text="Your boundary", component=self.boundary))
         self.add_item(discord.ui.Label(text="What you'll do if it's crossed", component=self.consequence))
 
-
-BOUNDARY_MODAL = "attune:bd:add"
-# What comes back to the person, privately, if the boundary can't be saved (bot/modals.py).
-BOUNDARY_GIVEN_BACK = {"boundary": "Your boundary", "consequence": "What you'll do if it's crossed"}
-
-
-async def on_boundary_submit(interaction: Interaction, match: re.Match[str], values: Values) -> None:
-    saved = await interaction.client.services.boundaries.add(
-        interaction.user.id, text_value(values, "boundary"), text_value(values, "consequence")
-    )
-    await interaction.response.send_message(
-        "Saved. It stays private unless you share it with `/boundary share`.",
-        embed=boundary_embed(saved, title="Your boundary"),
-        ephemeral=True,
-    )
-
-
-class _BoundaryButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"$^"):
-    """Common parsing: every boundary button carries the boundary id first."""
-
-    def __init__(self, custom_id: str, label: str, style: discord.ButtonStyle, boundary_id: int) -> None:
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
-        self.boundary_id = boundary_id
-
-    async def own(self, interaction: Interaction) -> Boundary:
-        return await interaction.client.services.boundaries.get(self.boundary_id, interaction.user.id)
-
-
-class RemoveButton(_BoundaryButton, template=r"attune:bd:remove:(?P<id>[0-9]+)"):
-    def __init__(self, boundary_id: int) -> None:
-        super().__init__(
-            f"attune:bd:remove:{boundary_id}", "Remove it", discord.ButtonStyle.danger, boundary_id
+    @classmethod
+    async def submitted(cls, interaction: Interaction, match: re.Match[str], values: Values) -> None:
+        saved = await interaction.client.services.boundaries.add(
+            interaction.user.id, text_value(values, "boundary"), text_value(values, "consequence")
+        )
+        await interaction.response.send_message(
+            "Saved. It stays private unless you share it with `/boundary share`.",
+            embed=boundary_embed(saved, title="Your boundary"),
+            ephemeral=True,
         )
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["id"]))
 
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            await interaction.client.services.boundaries.remove(self.boundary_id, interaction.user.id)
-            await interaction.response.edit_message(
-                content="Removed. It's gone for good.", embed=None, view=None
-            )
+class _BoundaryButton(AttuneButton):
+    """Every boundary button carries the boundary id; only its owner may press it. Someone else's
+    id answers exactly like one that does not exist (the service's NotFound)."""
+
+    boundary_id: int
+
+    async def may_press(self, interaction: Interaction) -> bool:
+        await interaction.client.services.boundaries.get(self.boundary_id, interaction.user.id)
+        return True
 
 
-class KeepButton(_BoundaryButton, template=r"attune:bd:keep:(?P<id>[0-9]+)"):
-    def __init__(self, boundary_id: int) -> None:
-        super().__init__(
-            f"attune:bd:keep:{boundary_id}", "Keep it", discord.ButtonStyle.secondary, boundary_id
-        )
+class RemoveButton(
+    _BoundaryButton, route="boundary:remove:{boundary_id}", legacy=["bd:remove:{boundary_id}"]
+):
+    label = "Remove it"
+    style = discord.ButtonStyle.danger
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["id"]))
+    async def pressed(self, interaction: Interaction) -> None:
+        await interaction.client.services.boundaries.remove(self.boundary_id, interaction.user.id)
+        await interaction.response.edit_message(content="Removed. It's gone for good.", embed=None, view=None)
 
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            await self.own(interaction)
-            await interaction.response.edit_message(content="Kept. Nothing changed.", embed=None, view=None)
+
+class KeepButton(_BoundaryButton, route="boundary:keep:{boundary_id}", legacy=["bd:keep:{boundary_id}"]):
+    label = "Keep it"
+
+    async def pressed(self, interaction: Interaction) -> None:
+        await interaction.response.edit_message(content="Kept. Nothing changed.", embed=None, view=None)
 
 
 class PostButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"attune:bd:post:(?P<id>[0-9]+):(?P<at>[0-9]+)",
+    _BoundaryButton,
+    route="boundary:post:{boundary_id}:{previewed_at}",
+    legacy=["bd:post:{boundary_id}:{previewed_at}"],
 ):
-    def __init__(self, boundary_id: int, previewed_at: int) -> None:
-        super().__init__(post_button(f"attune:bd:post:{boundary_id}:{previewed_at}"))
-        self.boundary_id = boundary_id
-        self.previewed_at = previewed_at
+    label = POST_LABEL
+    style = POST_STYLE
+    previewed_at: int
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["id"]), int(match["at"]))
-
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            bot = interaction.client
-            service = bot.services.boundaries
-            user_id = interaction.user.id
-            await service.get(self.boundary_id, user_id)  # a stranger stops here, before anything
-            await require_active_couple(bot, interaction.guild_id, user_id)
-            await interaction.response.defer()
-            boundary, claimed_at = await service.claim_share(self.boundary_id, user_id, self.previewed_at)
-            embed = shared_boundary_embed(boundary, interaction.user.display_name)
-            try:
-                thread = await post_to_couple_thread(
-                    bot,
-                    interaction.guild_id,
-                    interaction.user,
-                    "boundary",
-                    embed,
-                    lambda: service.get(self.boundary_id, user_id),
-                )
-            except BaseException:
-                await service.release_share(self.boundary_id, user_id, claimed_at)
-                raise
-            await interaction.edit_original_response(
-                content=f"Posted in {thread.mention}.", embed=boundary_embed(boundary), view=None
+    async def pressed(self, interaction: Interaction) -> None:
+        bot = interaction.client
+        service = bot.services.boundaries
+        user_id = interaction.user.id
+        await require_active_couple(bot, interaction.guild_id, user_id)
+        await interaction.response.defer()
+        boundary, claimed_at = await service.claim_share(self.boundary_id, user_id, self.previewed_at)
+        embed = shared_boundary_embed(boundary, interaction.user.display_name)
+        try:
+            thread = await post_to_couple_thread(
+                bot,
+                interaction.guild_id,
+                interaction.user,
+                "boundary",
+                embed,
+                lambda: service.get(self.boundary_id, user_id),
             )
+        except BaseException:
+            await service.release_share(self.boundary_id, user_id, claimed_at)
+            raise
+        await interaction.edit_original_response(
+            content=f"Posted in {thread.mention}.", embed=boundary_embed(boundary), view=None
+        )
 
 
-class CancelButton(_BoundaryButton, template=r"attune:bd:cancel:(?P<id>[0-9]+)"):
-    def __init__(self, boundary_id: int) -> None:
-        super().__init__(f"attune:bd:cancel:{boundary_id}", CANCEL_LABEL, CANCEL_STYLE, boundary_id)
+class CancelButton(
+    _BoundaryButton, route="boundary:cancel:{boundary_id}", legacy=["bd:cancel:{boundary_id}"]
+):
+    label = CANCEL_LABEL
+    style = CANCEL_STYLE
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["id"]))
-
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            await self.own(interaction)
-            await interaction.response.edit_message(content="Nothing was posted.", embed=None, view=None)
+    async def pressed(self, interaction: Interaction) -> None:
+        await interaction.response.edit_message(content="Nothing was posted.", embed=None, view=None)
 
 
 def remove_view(boundary_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(RemoveButton(boundary_id))
-    view.add_item(KeepButton(boundary_id))
+    view.add_item(RemoveButton(boundary_id=boundary_id))
+    view.add_item(KeepButton(boundary_id=boundary_id))
     return view
 
 
 def share_view(boundary_id: int, previewed_at: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(PostButton(boundary_id, previewed_at))
-    view.add_item(CancelButton(boundary_id))
+    view.add_item(PostButton(boundary_id=boundary_id, previewed_at=previewed_at))
+    view.add_item(CancelButton(boundary_id=boundary_id))
     return view
 
 
-DYNAMIC_ITEMS = (RemoveButton, KeepButton, PostButton, CancelButton)
+DYNAMIC_ITEMS = persistent_items(RemoveButton, KeepButton, PostButton, CancelButton)

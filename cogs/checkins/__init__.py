@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from bot.client import AttuneBot
-from cogs.checkins.answering import answer_submitted, personal_submitted
+from cogs.checkins.answering import AnswerModal, PersonalModal
 from cogs.checkins.cog import CheckinCog
 from cogs.checkins.dispatch import CheckinDispatcher
-from cogs.checkins.forms import ANSWER_GIVEN_BACK, ANSWER_MODAL, PERSONAL_MODAL
-from cogs.checkins.views import AnswerButton, HistoryPageButton, WriteButton
+from cogs.checkins.history import HistoryPageButton
+from cogs.checkins.views import DYNAMIC_ITEMS
 
 
 async def setup(bot: AttuneBot) -> None:
     bot.checkin_dispatcher = CheckinDispatcher(bot)
-    bot.add_dynamic_items(AnswerButton, WriteButton, HistoryPageButton)
-    bot.modals.register(ANSWER_MODAL, answer_submitted, give_back=ANSWER_GIVEN_BACK)
-    bot.modals.register(PERSONAL_MODAL, personal_submitted, give_back=ANSWER_GIVEN_BACK)
+    bot.add_dynamic_items(*DYNAMIC_ITEMS, HistoryPageButton)
+    bot.modals.add(AnswerModal, PersonalModal)
     await bot.add_cog(CheckinCog(bot))
     bot.checkin_dispatcher.install()
+
+
+async def teardown(bot: AttuneBot) -> None:
+    bot.modals.remove(AnswerModal, PersonalModal)

@@ -13,12 +13,10 @@ from bot.cooldowns import limit
 from bot.errors import UserFacingError
 from bot.records.checkins import Schedule
 from bot.timeparse import parse_zone, zone_choices
-from bot.ui import ATTUNE_COLOUR, cached_display_name
 from cogs.checkins.dispatch import round_link
+from cogs.checkins.history import render_history
 from cogs.checkins.trouble import trouble_notice
-from cogs.checkins.views import HistoryPageButton
 
-HISTORY_PAGE = 3
 REMINDER_CHOICES = [
     app_commands.Choice(name="off", value=0),
     app_commands.Choice(name="after 1 hour", value=60),
@@ -44,32 +42,6 @@ async def zone_autocomplete(
     interaction: discord.Interaction[Any], current: str
 ) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=zone, value=zone) for zone in zone_choices(current)]
-
-
-async def render_history(
-    bot: AttuneBot, couple: Any, page: int
-) -> tuple[discord.Embed, discord.ui.View | None]:
-    history = await bot.services.checkins.history_page(couple.id, page, HISTORY_PAGE)
-    page, pages = history.page, history.pages
-    embed = discord.Embed(title="Your check-ins together", colour=ATTUNE_COLOUR)
-    if history.total == 0:
-        embed.description = "Nothing here yet. Once you've both answered a check-in, it appears here."
-        return embed, None
-    names = {uid: cached_display_name(bot, couple.guild_id, uid) for uid in couple.partner_ids}
-    for round_, answers in history.rounds:
-        lines = [f"**{names.get(a.user_id, 'partner')}** · mood {a.mood}/5\n{a.body}" for a in answers]
-        value = "\n\n".join(lines)
-        title = f"<t:{round_.due_at}:D> · {bot.services.checkins.prompt_text(round_.prompt_id)}"
-        embed.add_field(
-            name=title[:256], value=value[:1021] + ("..." if len(value) > 1021 else ""), inline=False
-        )
-    embed.set_footer(text=f"Page {page + 1} of {pages}")
-    view = discord.ui.View(timeout=None)
-    if page > 0:
-        view.add_item(HistoryPageButton(couple.id, page - 1, "Newer"))
-    if page < pages - 1:
-        view.add_item(HistoryPageButton(couple.id, page + 1, "Older"))
-    return embed, view if view.children else None
 
 
 class CheckinCog(commands.Cog):

@@ -3,109 +3,60 @@ round from the database; only the round's partners (or its person) can use them.
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
-from bot.errors import NotFound
-from bot.tree import friendly_errors
+from bot.components import AttuneButton, persistent_items
 from bot.ui import ATTUNE_COLOUR
-from cogs.checkins.answering import open_answer, open_personal
+from cogs.checkins.answering import open_answer, open_personal, personal_round
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
 
 
-class AnswerButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"attune:checkin:answer:(?P<round_id>[0-9]+)"
-):
-    def __init__(self, round_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Answer",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"attune:checkin:answer:{round_id}",
-            )
-        )
-        self.round_id = round_id
+class AnswerButton(AttuneButton, route="checkin:answer:{round_id}"):
+    """Only the round's two partners may answer it."""
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> AnswerButton:
-        return cls(int(match["round_id"]))
+    label = "Answer"
+    style = discord.ButtonStyle.primary
+    round_id: int
 
-    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            dispatcher = interaction.client.checkin_dispatcher
-            assert dispatcher is not None
-            await open_answer(dispatcher, interaction, self.round_id)
+    async def may_press(self, interaction: discord.Interaction[AttuneBot]) -> bool:
+        # NotFound for anyone else, exactly like a round that does not exist.
+        await interaction.client.services.checkins.round_for_partner(self.round_id, interaction.user.id)
+        return True
+
+    async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        dispatcher = interaction.client.checkin_dispatcher
+        assert dispatcher is not None
+        await open_answer(dispatcher, interaction, self.round_id)
 
 
-class WriteButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"attune:checkin:write:(?P<round_id>[0-9]+)"
-):
-    def __init__(self, round_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Write", style=discord.ButtonStyle.primary, custom_id=f"attune:checkin:write:{round_id}"
-            )
-        )
-        self.round_id = round_id
+class WriteButton(AttuneButton, route="checkin:write:{round_id}"):
+    """A personal check-in's Write: only its person may press it."""
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> WriteButton:
-        return cls(int(match["round_id"]))
+    label = "Write"
+    style = discord.ButtonStyle.primary
+    round_id: int
 
-    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            await open_personal(interaction.client, interaction, self.round_id)
+    async def may_press(self, interaction: discord.Interaction[AttuneBot]) -> bool:
+        await personal_round(interaction.client, self.round_id, interaction.user.id)
+        return True
 
-
-class HistoryPageButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"attune:checkin:history:(?P<couple_id>[0-9]+):(?P<page>[0-9]{1,6})",
-):
-    def __init__(self, couple_id: int, page: int, label: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"attune:checkin:history:{couple_id}:{page}",
-            )
-        )
-        self.couple_id = couple_id
-        self.page = page
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> HistoryPageButton:
-        return cls(int(match["couple_id"]), int(match["page"]), "")
-
-    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            from cogs.checkins.cog import render_history
-
-            couple = await interaction.client.services.couples.couple_by_id(self.couple_id)
-            if couple is None or interaction.user.id not in couple.partner_ids:
-                raise NotFound("That history isn't yours, so I can't show it.")
-            embed, view = await render_history(interaction.client, couple, self.page)
-            await interaction.response.edit_message(embed=embed, view=view)
+    async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        await open_personal(interaction.client, interaction, self.round_id)
 
 
 def round_view(round_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(AnswerButton(round_id))
+    view.add_item(AnswerButton(round_id=round_id))
     return view
 
 
 def write_view(round_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(WriteButton(round_id))
+    view.add_item(WriteButton(round_id=round_id))
     return view
 
 
@@ -132,3 +83,6 @@ def reveal_embeds(prompt: str, answers: list[tuple[str, int, str]]) -> list[disc
     if embeds:
         embeds[0].set_author(name=prompt[:256])
     return embeds
+
+
+DYNAMIC_ITEMS = persistent_items(AnswerButton, WriteButton)

@@ -4,14 +4,13 @@ the database. Only the invitee can answer an invitation; only a partner can conf
 from __future__ import annotations
 
 import logging
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
+from bot.components import AttuneButton, persistent_items
 from bot.errors import UserFacingError
 from bot.services.couples import InvitationClosed
-from bot.tree import friendly_errors
 from cogs.couples.membership import look_up
 
 if TYPE_CHECKING:
@@ -26,15 +25,15 @@ LOOKUP_TIMEOUT = 1.5  # seconds to ask Discord whether both are in the server, w
 
 def invitation_view(invitation_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(AcceptButton(invitation_id))
-    view.add_item(DeclineButton(invitation_id))
+    view.add_item(AcceptButton(invitation_id=invitation_id))
+    view.add_item(DeclineButton(invitation_id=invitation_id))
     return view
 
 
 def leave_view(couple_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(LeaveConfirmButton(couple_id))
-    view.add_item(LeaveCancelButton(couple_id))
+    view.add_item(LeaveConfirmButton(couple_id=couple_id))
+    view.add_item(LeaveCancelButton(couple_id=couple_id))
     return view
 
 
@@ -97,174 +96,131 @@ async def remove_public_copy(bot: AttuneBot, invitation: Invitation) -> None:
     await bot.services.couples.forget_public_copy(invitation)
 
 
-class AcceptButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"attune:pair:accept:(?P<invitation_id>[0-9]+)"
-):
-    def __init__(self, invitation_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Accept",
-                style=discord.ButtonStyle.success,
-                custom_id=f"attune:pair:accept:{invitation_id}",
-            )
+class _InvitationButton(AttuneButton):
+    """Accept and Decline: only the person invited may press them (anyone else gets the service's
+    NotFound, exactly like an invitation that does not exist)."""
+
+    invitation_id: int
+
+    async def may_press(self, interaction: discord.Interaction[AttuneBot]) -> bool:
+        await interaction.client.services.couples.invitation_for_invitee(
+            self.invitation_id, interaction.user.id
         )
-        self.invitation_id = invitation_id
+        return True
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> AcceptButton:
-        return cls(int(match["invitation_id"]))
 
-    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            bot = interaction.client
-            couples = bot.services.couples
-            invitation = await couples.invitation_for_invitee(self.invitation_id, interaction.user.id)
-            guild = bot.get_guild(invitation.guild_id)
-            if guild is None:
-                raise UserFacingError(
-                    "Attune can't reach the server of this invitation right now, so it can't be "
-                    "accepted yet. Nothing was changed; please try again in a little while."
-                )
-            # The member cache holds only who Discord has mentioned since start: ask for the rest,
-            # briefly (the answer is due within 3 seconds). Unanswered counts as "still there".
-            people = (invitation.inviter_id, invitation.invitee_id)
-            presence = await look_up(guild, people, trust_cache=True, per_request=LOOKUP_TIMEOUT)
-            gone = presence.checked - presence.present
-            if invitation.inviter_id in gone:
-                raise UserFacingError(
-                    "The person who invited you isn't in that server any more, so this invitation "
-                    "can't be accepted. Nothing was changed."
-                )
-            if invitation.invitee_id in gone:
-                raise UserFacingError("You'd need to be a member of that server to accept this invitation.")
-            try:
-                accepted = await couples.accept(self.invitation_id, interaction.user.id)
-            except InvitationClosed as closed:
-                await refresh_invitation_messages(bot, closed.invitation)
-                raise
-            invitation, couple = accepted.invitation, accepted.couple
-            await interaction.response.send_message(
-                f"You're now paired with <@{invitation.inviter_id}>. 💛 I'm opening your private thread…",
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
+class AcceptButton(_InvitationButton, route="pair:accept:{invitation_id}"):
+    label = "Accept"
+    style = discord.ButtonStyle.success
+
+    async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        bot = interaction.client
+        couples = bot.services.couples
+        invitation = await couples.invitation_for_invitee(self.invitation_id, interaction.user.id)
+        guild = bot.get_guild(invitation.guild_id)
+        if guild is None:
+            raise UserFacingError(
+                "Attune can't reach the server of this invitation right now, so it can't be "
+                "accepted yet. Nothing was changed; please try again in a little while."
             )
-            await refresh_invitation_messages(bot, invitation)
-            # Their other invitations (sent or received) closed with this one: no live Accept left.
-            for other in accepted.closed:
-                await refresh_invitation_messages(bot, other, CLOSED_MEANWHILE)
-            try:
-                thread = await bot.threads.ensure_thread(couple)
-            except UserFacingError as problem:
-                await interaction.followup.send(problem.message, ephemeral=True)
-                return
-            await interaction.followup.send(
-                f"Your private thread is ready: {thread.mention}. "
-                "Only the two of you (and Attune) can see it.",
-                ephemeral=True,
+        # The member cache holds only who Discord has mentioned since start: ask for the rest,
+        # briefly (the answer is due within 3 seconds). Unanswered counts as "still there".
+        people = (invitation.inviter_id, invitation.invitee_id)
+        presence = await look_up(guild, people, trust_cache=True, per_request=LOOKUP_TIMEOUT)
+        gone = presence.checked - presence.present
+        if invitation.inviter_id in gone:
+            raise UserFacingError(
+                "The person who invited you isn't in that server any more, so this invitation "
+                "can't be accepted. Nothing was changed."
             )
-
-
-class DeclineButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"attune:pair:decline:(?P<invitation_id>[0-9]+)"
-):
-    def __init__(self, invitation_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Decline",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"attune:pair:decline:{invitation_id}",
-            )
+        if invitation.invitee_id in gone:
+            raise UserFacingError("You'd need to be a member of that server to accept this invitation.")
+        try:
+            accepted = await couples.accept(self.invitation_id, interaction.user.id)
+        except InvitationClosed as closed:
+            await refresh_invitation_messages(bot, closed.invitation)
+            raise
+        invitation, couple = accepted.invitation, accepted.couple
+        await interaction.response.send_message(
+            f"You're now paired with <@{invitation.inviter_id}>. 💛 I'm opening your private thread…",
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
         )
-        self.invitation_id = invitation_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> DeclineButton:
-        return cls(int(match["invitation_id"]))
-
-    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            bot = interaction.client
-            try:
-                invitation = await bot.services.couples.decline(self.invitation_id, interaction.user.id)
-            except InvitationClosed as closed:
-                await refresh_invitation_messages(bot, closed.invitation)
-                raise
-            await interaction.response.send_message(
-                "Okay, you declined the invitation. That's completely fine; nothing else changes.",
-                ephemeral=True,
-            )
-            await refresh_invitation_messages(bot, invitation)
-
-
-class LeaveConfirmButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"attune:pair:leave:(?P<couple_id>[0-9]+)"
-):
-    def __init__(self, couple_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Yes, end our pairing",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"attune:pair:leave:{couple_id}",
-            )
+        await refresh_invitation_messages(bot, invitation)
+        # Their other invitations (sent or received) closed with this one: no live Accept left.
+        for other in accepted.closed:
+            await refresh_invitation_messages(bot, other, CLOSED_MEANWHILE)
+        try:
+            thread = await bot.threads.ensure_thread(couple)
+        except UserFacingError as problem:
+            await interaction.followup.send(problem.message, ephemeral=True)
+            return
+        await interaction.followup.send(
+            f"Your private thread is ready: {thread.mention}. Only the two of you (and Attune) can see it.",
+            ephemeral=True,
         )
-        self.couple_id = couple_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> LeaveConfirmButton:
-        return cls(int(match["couple_id"]))
-
-    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            bot = interaction.client
-            couple = await bot.services.couples.leave(self.couple_id, interaction.user.id)
-            await interaction.response.edit_message(
-                content=(
-                    "Your pairing has ended. Your journal and everything you wrote stay with you, and "
-                    "your shared history is kept for export. Take good care of yourself. 💛"
-                ),
-                view=None,
-            )
-            partner_id = couple.partner_of(interaction.user.id)
-            name = getattr(interaction.user, "display_name", None) or interaction.user.name
-            await bot.threads.close(
-                couple,
-                (
-                    f"<@{partner_id}>, {name} has ended your pairing on Attune. This thread is now "
-                    "closed and kept as it was; nothing either of you wrote has been deleted, and your "
-                    "journals stay with each of you. Go gently. If you'd like support, /resources "
-                    "lists places to turn to."
-                ),
-                notify_user_id=partner_id,
-            )
 
 
-class LeaveCancelButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"attune:pair:stay:(?P<couple_id>[0-9]+)"
-):
-    def __init__(self, couple_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Cancel", style=discord.ButtonStyle.secondary, custom_id=f"attune:pair:stay:{couple_id}"
-            )
+class DeclineButton(_InvitationButton, route="pair:decline:{invitation_id}"):
+    label = "Decline"
+
+    async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        bot = interaction.client
+        try:
+            invitation = await bot.services.couples.decline(self.invitation_id, interaction.user.id)
+        except InvitationClosed as closed:
+            await refresh_invitation_messages(bot, closed.invitation)
+            raise
+        await interaction.response.send_message(
+            "Okay, you declined the invitation. That's completely fine; nothing else changes.",
+            ephemeral=True,
         )
-        self.couple_id = couple_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> LeaveCancelButton:
-        return cls(int(match["couple_id"]))
-
-    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            await interaction.client.services.couples.check_can_leave(self.couple_id, interaction.user.id)
-            await interaction.response.edit_message(content="Okay, nothing changed. 💛", view=None)
+        await refresh_invitation_messages(bot, invitation)
 
 
-DYNAMIC_ITEMS = (AcceptButton, DeclineButton, LeaveConfirmButton, LeaveCancelButton)
+class _LeaveButton(AttuneButton):
+    """The confirmation of /pair leave: only a partner of the couple may press it."""
+
+    couple_id: int
+
+    async def may_press(self, interaction: discord.Interaction[AttuneBot]) -> bool:
+        await interaction.client.services.couples.check_can_leave(self.couple_id, interaction.user.id)
+        return True
+
+
+class LeaveConfirmButton(_LeaveButton, route="pair:leave:{couple_id}"):
+    label = "Yes, end our pairing"
+    style = discord.ButtonStyle.danger
+
+    async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        bot = interaction.client
+        couple = await bot.services.couples.leave(self.couple_id, interaction.user.id)
+        await interaction.response.edit_message(
+            content=(
+                "Your pairing has ended. Your journal and everything you wrote stay with you, and "
+                "your shared history is kept for export. Take good care of yourself. 💛"
+            ),
+            view=None,
+        )
+        partner_id = couple.partner_of(interaction.user.id)
+        name = getattr(interaction.user, "display_name", None) or interaction.user.name
+        await bot.threads.close(
+            couple,
+            (
+                f"<@{partner_id}>, {name} has ended your pairing on Attune. This thread is now "
+                "closed and kept as it was; nothing either of you wrote has been deleted, and your "
+                "journals stay with each of you. Go gently. If you'd like support, /resources "
+                "lists places to turn to."
+            ),
+            notify_user_id=partner_id,
+        )
+
+
+class LeaveCancelButton(_LeaveButton, route="pair:stay:{couple_id}"):
+    label = "Cancel"
+
+    async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        await interaction.response.edit_message(content="Okay, nothing changed. 💛", view=None)
+
+
+DYNAMIC_ITEMS = persistent_items(AcceptButton, DeclineButton, LeaveConfirmButton, LeaveCancelButton)

@@ -1,8 +1,9 @@
 """The step-by-step flow: persistent buttons and a select that reload everything from the database.
 
-custom_ids: attune:ex:nav:<run>:<step> (Back / Next / Finish; step == number of steps finishes),
-attune:ex:reflect:<run>:<step>, attune:ex:pick:<run> (choose a reflection to share),
-attune:ex:post:<run>:<step> (post the previewed reflection), attune:ex:back:<run> (cancel the preview).
+custom_ids: attune:exercise:nav:<run>:<step> (Back / Next / Finish; step == number of steps
+finishes), attune:exercise:reflect:<run>:<step>, attune:exercise:pick:<run> (choose a reflection to
+share), attune:exercise:post:<run>:<step> (post the previewed reflection), attune:exercise:back:<run>
+(cancel the preview). Buttons posted under the older attune:ex: ids still answer.
 Every item checks the presser owns the run: anyone else gets the same private answer as for a run
 that does not exist, and nothing changes.
 """
@@ -10,19 +11,18 @@ that does not exist, and nothing changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any, ClassVar, Self
+from typing import Any
 
 import discord
 
 from bot.client import AttuneBot
+from bot.components import AttuneButton, AttuneItem, AttuneSelect, persistent_items
 from bot.content import ContentLibrary, Exercise
 from bot.errors import NotFound
-from bot.modals import PersistentModal, Values, text_value
+from bot.modals import PersistentModal, Values, headings, text_value
 from bot.records.exercises import ExerciseRun
 from bot.services.exercises import REFLECTION_MAX, RUN_NOT_FOUND
-from bot.sharing import PREVIEW_TEXT, cancel_button, post_button
-from bot.tree import friendly_errors
+from bot.sharing import CANCEL_LABEL, CANCEL_STYLE, POST_LABEL, POST_STYLE, PREVIEW_TEXT
 from cogs.exercises.render import (
     SAVED_NOTE,
     share_option_label,
@@ -59,14 +59,14 @@ async def render_step(
 
 def step_view(run_id: int, exercise: Exercise, step: int, content: ContentLibrary) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(NavButton(run_id, max(step - 1, 0), label="Back", disabled=step == 0))
+    view.add_item(NavButton(run_id=run_id, step=max(step - 1, 0), label="Back", disabled=step == 0))
     if exercise.steps[step].question:
-        view.add_item(ReflectButton(run_id, step))
+        view.add_item(ReflectButton(run_id=run_id, step=step))
     last = step + 1 == len(exercise.steps)
     view.add_item(
         NavButton(
-            run_id,
-            step + 1,
+            run_id=run_id,
+            step=step + 1,
             label="Finish" if last else "Next",
             style=discord.ButtonStyle.success if last else discord.ButtonStyle.primary,
         )
@@ -91,7 +91,7 @@ async def render_ending(
         elif reflections and service.shareable(run) and await has_active_couple(bot, guild_id, run.user_id):
             closing = SHARE_OFFER
             view = discord.ui.View(timeout=None)
-            view.add_item(SharePick(run.id, exercise, reflections))
+            view.add_item(share_pick(run.id, exercise, reflections))
     if note:
         closing = f"{note}\n\n{closing}" if closing else note
     return summary_embed(exercise, reflections, closing), view
@@ -105,102 +105,75 @@ async def own_run(interaction: Interaction, run_id: int) -> ExerciseRun:
 # -- items ------------------------------------------------------------------------------------
 
 
+class _RunItem(AttuneItem[Any]):
+    """Every exercise item carries the run's id; only the person whose run it is may press it, and
+    anyone else is told exactly what a missing run says (the service's NotFound)."""
+
+    run_id: int
+
+    async def may_press(self, interaction: Interaction) -> bool:
+        await own_run(interaction, self.run_id)
+        return True
+
+
 class NavButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"attune:ex:nav:(?P<run_id>[0-9]+):(?P<step>[0-9]+)",
+    _RunItem, AttuneButton, route="exercise:nav:{run_id}:{step}", legacy=["ex:nav:{run_id}:{step}"]
 ):
-    def __init__(
-        self,
-        run_id: int,
-        step: int,
-        *,
-        label: str = "Next",
-        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
-        disabled: bool = False,
-    ) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label, style=style, disabled=disabled, custom_id=f"attune:ex:nav:{run_id}:{step}"
-            )
-        )
-        self.run_id = run_id
-        self.step = step
+    label = "Next"
+    step: int
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["run_id"]), int(match["step"]))
-
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            bot = interaction.client
-            service = bot.services.exercises
-            run = await own_run(interaction, self.run_id)
-            exercise = service.exercise(run.exercise_id)
-            if self.step >= len(exercise.steps):
-                finished = await service.finish(run.id, interaction.user.id)
-                embed, view = await render_ending(bot, finished, interaction.guild_id)
-                await _edit(interaction, embed, view)
-                if exercise.ends_with_resources:
-                    await send_resources(bot, interaction)
-                return
-            moved = await service.go_to(run.id, interaction.user.id, self.step, interaction.guild_id)
-            embed, step_view_ = await render_step(bot, moved)
-            await _edit(interaction, embed, step_view_)
+    async def pressed(self, interaction: Interaction) -> None:
+        bot = interaction.client
+        service = bot.services.exercises
+        run = await own_run(interaction, self.run_id)
+        exercise = service.exercise(run.exercise_id)
+        if self.step >= len(exercise.steps):
+            finished = await service.finish(run.id, interaction.user.id)
+            embed, view = await render_ending(bot, finished, interaction.guild_id)
+            await _edit(interaction, embed, view)
+            if exercise.ends_with_resources:
+                await send_resources(bot, interaction)
+            return
+        moved = await service.go_to(run.id, interaction.user.id, self.step, interaction.guild_id)
+        embed, step_view_ = await render_step(bot, moved)
+        await _edit(interaction, embed, step_view_)
 
 
 class ReflectButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"attune:ex:reflect:(?P<run_id>[0-9]+):(?P<step>[0-9]+)",
+    _RunItem, AttuneButton, route="exercise:reflect:{run_id}:{step}", legacy=["ex:reflect:{run_id}:{step}"]
 ):
-    def __init__(self, run_id: int, step: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Reflect",
-                emoji="✍️",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"attune:ex:reflect:{run_id}:{step}",
-            )
-        )
-        self.run_id = run_id
-        self.step = step
+    label = "Reflect"
+    emoji = "✍️"
+    step: int
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["run_id"]), int(match["step"]))
-
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            service = interaction.client.services.exercises
-            run = await own_run(interaction, self.run_id)
-            exercise = service.exercise(run.exercise_id)
-            if run.finished:
-                raise NotFound(RUN_NOT_FOUND)
-            if not 0 <= self.step < len(exercise.steps) or not exercise.steps[self.step].question:
-                raise NotFound(RUN_NOT_FOUND)
-            earlier = await service.reflection(run.id, interaction.user.id, self.step)
-            await interaction.response.send_modal(ReflectModal(run.id, exercise, self.step, earlier))
+    async def pressed(self, interaction: Interaction) -> None:
+        service = interaction.client.services.exercises
+        run = await own_run(interaction, self.run_id)
+        exercise = service.exercise(run.exercise_id)
+        if run.finished:
+            raise NotFound(RUN_NOT_FOUND)
+        if not 0 <= self.step < len(exercise.steps) or not exercise.steps[self.step].question:
+            raise NotFound(RUN_NOT_FOUND)
+        earlier = await service.reflection(run.id, interaction.user.id, self.step)
+        await interaction.response.send_modal(ReflectModal(run.id, exercise, self.step, earlier))
 
 
-REFLECTION_MODAL = re.compile(r"attune:ex:reflection:(?P<run_id>[0-9]{1,20}):(?P<step>[0-9]{1,6})")
 REFLECTION_INPUT = "reflection"
 
 
-class ReflectModal(PersistentModal):
+class ReflectModal(
+    PersistentModal, route="exercise:reflection:{run_id}:{step}", legacy=["ex:reflection:{run_id}:{step}"]
+):
     """The form only. Its namespaced custom_id is answered by `submitted` through bot.modals
     (bot/modals.py), so a modal opened before a restart still saves when submitted.
     """
 
-    submit_pattern = REFLECTION_MODAL.pattern
-    given_back: ClassVar[Mapping[str, str]] = {REFLECTION_INPUT: "Your reflection"}
+    given_back = headings(**{REFLECTION_INPUT: "Your reflection"})
 
     def __init__(self, run_id: int, exercise: Exercise, step: int, earlier: str | None) -> None:
         super().__init__(
             title=truncate(f"Reflect: {exercise.steps[step].title}", MODAL_TITLE_MAX),
-            custom_id=f"attune:ex:reflection:{run_id}:{step}",
+            custom_id=self.custom_id_for(run_id=run_id, step=step),
         )
         self.add_item(discord.ui.TextDisplay(exercise.steps[step].question or ""))
         self.answer: discord.ui.TextInput[ReflectModal] = discord.ui.TextInput(
@@ -225,124 +198,89 @@ class ReflectModal(PersistentModal):
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
-class SharePick(
-    discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]],
-    template=r"attune:ex:pick:(?P<run_id>[0-9]+)",
-):
-    def __init__(
-        self, run_id: int, exercise: Exercise | None = None, reflections: dict[int, str] | None = None
-    ) -> None:
-        options = [
-            discord.SelectOption(
-                label=share_option_label(exercise, step), value=str(step), description=truncate(text, 100)
-            )
-            for step, text in sorted((reflections or {}).items())
-            if exercise is not None and 0 <= step < len(exercise.steps)
-        ][:25]
-        super().__init__(
-            discord.ui.Select(
-                custom_id=f"attune:ex:pick:{run_id}",
-                placeholder="Choose one reflection to share",
-                options=options or [discord.SelectOption(label="-", value="0")],
-            )
+def share_pick(run_id: int, exercise: Exercise, reflections: dict[int, str]) -> SharePick:
+    options = [
+        discord.SelectOption(
+            label=share_option_label(exercise, step), value=str(step), description=truncate(text, 100)
         )
-        self.run_id = run_id
+        for step, text in sorted(reflections.items())
+        if 0 <= step < len(exercise.steps)
+    ][:25]
+    return SharePick(run_id=run_id, options=options)
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["run_id"]))
 
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            bot = interaction.client
-            service = bot.services.exercises
-            run = await own_run(interaction, self.run_id)
-            values = self.item.values
-            if not values or not (str(values[0]).isascii() and str(values[0]).isdigit()):
-                raise NotFound(RUN_NOT_FOUND)
-            step = int(values[0])
-            text = await service.reflection_to_share(run.id, interaction.user.id, step)
-            await require_active_couple(bot, interaction.guild_id, interaction.user.id)
-            exercise = service.exercise(run.exercise_id)
-            preview = shared_reflection_embed(interaction.user.display_name, exercise, step, text)
-            view = discord.ui.View(timeout=None)
-            view.add_item(SharePost(run.id, step))
-            view.add_item(ShareBack(run.id))
-            await interaction.response.edit_message(content=PREVIEW_TEXT, embed=preview, view=view)
+class SharePick(_RunItem, AttuneSelect, route="exercise:pick:{run_id}", legacy=["ex:pick:{run_id}"]):
+    placeholder = "Choose one reflection to share"
+
+    async def pressed(self, interaction: Interaction) -> None:
+        bot = interaction.client
+        service = bot.services.exercises
+        run = await own_run(interaction, self.run_id)
+        values = self.chosen
+        if not values or not (str(values[0]).isascii() and str(values[0]).isdigit()):
+            raise NotFound(RUN_NOT_FOUND)
+        step = int(values[0])
+        text = await service.reflection_to_share(run.id, interaction.user.id, step)
+        await require_active_couple(bot, interaction.guild_id, interaction.user.id)
+        exercise = service.exercise(run.exercise_id)
+        preview = shared_reflection_embed(interaction.user.display_name, exercise, step, text)
+        view = discord.ui.View(timeout=None)
+        view.add_item(SharePost(run_id=run.id, step=step))
+        view.add_item(ShareBack(run_id=run.id))
+        await interaction.response.edit_message(content=PREVIEW_TEXT, embed=preview, view=view)
 
 
 class SharePost(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"attune:ex:post:(?P<run_id>[0-9]+):(?P<step>[0-9]+)",
+    _RunItem, AttuneButton, route="exercise:post:{run_id}:{step}", legacy=["ex:post:{run_id}:{step}"]
 ):
-    def __init__(self, run_id: int, step: int) -> None:
-        super().__init__(post_button(f"attune:ex:post:{run_id}:{step}"))
-        self.run_id = run_id
-        self.step = step
+    label = POST_LABEL
+    style = POST_STYLE
+    step: int
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["run_id"]), int(match["step"]))
-
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            bot = interaction.client
-            service = bot.services.exercises
-            user_id = interaction.user.id
-            run = await own_run(interaction, self.run_id)
-            await require_active_couple(bot, interaction.guild_id, user_id)
-            await interaction.response.defer()
-            text = await service.claim_share(run.id, user_id, self.step)
-            exercise = service.exercise(run.exercise_id)
-            embed = shared_reflection_embed(interaction.user.display_name, exercise, self.step, text)
-            try:
-                thread = await post_to_couple_thread(
-                    bot,
-                    interaction.guild_id,
-                    interaction.user,
-                    "exercise",
-                    embed,
-                    lambda: service.run(run.id, user_id),
-                )
-            except BaseException:
-                await service.release_share(run.id, user_id, self.step)
-                raise
-            shared = await service.run(run.id, user_id)
-            ending, view = await render_ending(
-                bot, shared, interaction.guild_id, note=f"Posted in {thread.mention}."
+    async def pressed(self, interaction: Interaction) -> None:
+        bot = interaction.client
+        service = bot.services.exercises
+        user_id = interaction.user.id
+        run = await own_run(interaction, self.run_id)
+        await require_active_couple(bot, interaction.guild_id, user_id)
+        await interaction.response.defer()
+        text = await service.claim_share(run.id, user_id, self.step)
+        exercise = service.exercise(run.exercise_id)
+        embed = shared_reflection_embed(interaction.user.display_name, exercise, self.step, text)
+        try:
+            thread = await post_to_couple_thread(
+                bot,
+                interaction.guild_id,
+                interaction.user,
+                "exercise",
+                embed,
+                lambda: service.run(run.id, user_id),
             )
-            await interaction.edit_original_response(content=None, embed=ending, view=view)
+        except BaseException:
+            await service.release_share(run.id, user_id, self.step)
+            raise
+        shared = await service.run(run.id, user_id)
+        ending, view = await render_ending(
+            bot, shared, interaction.guild_id, note=f"Posted in {thread.mention}."
+        )
+        await interaction.edit_original_response(content=None, embed=ending, view=view)
 
 
-class ShareBack(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"attune:ex:back:(?P<run_id>[0-9]+)",
-):
-    def __init__(self, run_id: int) -> None:
-        super().__init__(cancel_button(f"attune:ex:back:{run_id}"))
-        self.run_id = run_id
+class ShareBack(_RunItem, AttuneButton, route="exercise:back:{run_id}", legacy=["ex:back:{run_id}"]):
+    label = CANCEL_LABEL
+    style = CANCEL_STYLE
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["run_id"]))
-
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            run = await own_run(interaction, self.run_id)
-            embed, view = await render_ending(
-                interaction.client, run, interaction.guild_id, note="Nothing was posted."
-            )
-            await interaction.response.edit_message(content=None, embed=embed, view=view)
+    async def pressed(self, interaction: Interaction) -> None:
+        run = await own_run(interaction, self.run_id)
+        embed, view = await render_ending(
+            interaction.client, run, interaction.guild_id, note="Nothing was posted."
+        )
+        await interaction.response.edit_message(content=None, embed=embed, view=view)
 
 
 async def _edit(interaction: Interaction, embed: discord.Embed, view: discord.ui.View | None) -> None:
     await interaction.response.edit_message(content=None, embed=embed, view=view)
 
 
-DYNAMIC_ITEMS = (NavButton, ReflectButton, SharePick, SharePost, ShareBack)
+DYNAMIC_ITEMS = persistent_items(NavButton, ReflectButton, SharePick, SharePost, ShareBack)
+MODALS = (ReflectModal,)

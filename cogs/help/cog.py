@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.client import AttuneBot
-from bot.tree import friendly_errors
+from bot.components import AttuneSelect
 from bot.ui import ATTUNE_COLOUR
 from cogs.help.topics import FIRST_STEPS, START_KEY, TOPICS, Topic, topic
 
@@ -19,7 +16,6 @@ INTRO = (
     "What you write stays private unless you choose to share it."
 )
 NOT_THERAPY = "Attune is not therapy. If you need support now, `/resources` lists real help."
-TOPIC_SELECT = "attune:help:topic"
 
 
 def start_embed() -> discord.Embed:
@@ -43,34 +39,32 @@ def topic_embed(chosen: Topic, descriptions: dict[str, str]) -> discord.Embed:
 
 def topics_view(current: str = START_KEY) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(HelpTopicSelect(current))
+    view.add_item(HelpTopicSelect.showing(current))
     return view
 
 
-class HelpTopicSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=TOPIC_SELECT):
-    """Stateless (the topic is the chosen value), so it answers after a restart too."""
+class HelpTopicSelect(AttuneSelect, route="help:topic"):
+    """Stateless (the topic is the chosen value), so it answers after a restart too. It shows
+    help only, to whoever asks: anyone may use it."""
 
-    def __init__(self, current: str = START_KEY) -> None:
+    anyone_may_press = True
+    placeholder = "More help"
+
+    @classmethod
+    def showing(cls, current: str = START_KEY) -> HelpTopicSelect:
         options = [discord.SelectOption(label="How to begin", value=START_KEY, emoji="🧭")]
         options += [discord.SelectOption(label=t.title, value=t.key, emoji=t.emoji) for t in TOPICS]
         for option in options:
             option.default = option.value == current
-        super().__init__(discord.ui.Select(custom_id=TOPIC_SELECT, options=options, placeholder="More help"))
+        return cls(options=options)
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> HelpTopicSelect:
-        return cls()
-
-    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            key = self.item.values[0] if self.item.values else START_KEY
-            chosen = topic(key)
-            help_cog = interaction.client.get_cog("HelpCog")
-            assert isinstance(help_cog, HelpCog)
-            embed = start_embed() if chosen is None else topic_embed(chosen, help_cog.descriptions())
-            await interaction.response.edit_message(embed=embed, view=topics_view(key))
+    async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        key = self.chosen[0] if self.chosen else START_KEY
+        chosen = topic(key)
+        help_cog = interaction.client.get_cog("HelpCog")
+        assert isinstance(help_cog, HelpCog)
+        embed = start_embed() if chosen is None else topic_embed(chosen, help_cog.descriptions())
+        await interaction.response.edit_message(embed=embed, view=topics_view(key))
 
 
 class HelpCog(commands.Cog):

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.components import AttuneButton, persistent_items
 from bot.content import Prompt
-from bot.modals import PersistentModal, Values, choice_values, text_value
+from bot.modals import PersistentModal, Values, choice_values, headings, text_value
 from bot.records.journal import Entry
 from bot.services.journal import (
     BODY_MAX,
@@ -25,8 +26,9 @@ from bot.services.journal import (
     entry_key,
     number_of_key,
 )
-from bot.sharing import PREVIEW_TEXT, cancel_button, post_button
-from bot.tree import AttuneModal, friendly_errors
+from bot.sharing import CANCEL_LABEL, CANCEL_STYLE, POST_LABEL, POST_STYLE, PREVIEW_TEXT
+from bot.tree import AttuneModal
+from bot.ui import mood_select
 from cogs.journal.render import page_embed, shared_embed
 from cogs.journal.sharing import post_entry, refresh_post, remove_post, zone_for
 from cogs.resources.safety import asks_about_safety, send_safety
@@ -39,20 +41,6 @@ NOT_POSTED = "Nothing was posted. It stays private in your journal{where}; /jour
 
 
 # -- modals ------------------------------------------------------------------------------------
-
-
-def mood_select(default: int | None = None) -> discord.ui.Select[Any]:
-    return discord.ui.Select(
-        custom_id="mood",
-        placeholder="Optional: how are you feeling?",
-        options=[
-            discord.SelectOption(label=f"{value} · {name}", value=str(value), default=value == default)
-            for value, name in MOODS.items()
-        ],
-        min_values=0,
-        max_values=1,
-        required=False,
-    )
 
 
 def chosen_mood(select: discord.ui.Select[Any]) -> int | None:
@@ -96,7 +84,7 @@ class _EntryModal(AttuneModal):
         self.add_item(discord.ui.Label(text=body_label, component=self.body_input))
         self.mood_input: discord.ui.Select[Any] | None = None
         if with_mood:
-            self.mood_input = mood_select(entry.mood if entry else None)
+            self.mood_input = mood_select(entry.mood if entry else None, required=False)
             self.add_item(discord.ui.Label(text="Mood (optional)", component=self.mood_input))
 
     @property
@@ -104,35 +92,13 @@ class _EntryModal(AttuneModal):
         return None if self.mood_input is None else chosen_mood(self.mood_input)
 
 
-class WriteModal(_EntryModal, PersistentModal):
-    def __init__(self, prompt: Prompt | None) -> None:
-        super().__init__(title="Write in your journal", body_label="Your entry", prompt=prompt)
-        self.custom_id = f"attune:journal:write:{prompt.id}" if prompt else "attune:journal:write"
+# Submissions are answered through bot.modals (bot/modals.py), so a modal opened before a restart
+# still saves what was typed. Each saves first and replies second.
 
-
-class EditModal(_EntryModal, PersistentModal):
-    def __init__(self, entry: Entry) -> None:
-        super().__init__(title="Edit your entry", body_label="Your entry", entry=entry)
-        self.custom_id = f"attune:journal:edit:{entry_key(entry)}"
-
-
-class ReflectModal(_EntryModal, PersistentModal):
-    def __init__(self) -> None:
-        super().__init__(
-            title="Something for your partner",
-            body_label="What you'd like them to hear",
-            with_mood=False,
-            guide="You'll see a preview before anything is posted. A copy stays in your journal.",
-        )
-        self.custom_id = "attune:journal:reflect"
-
-
-# Submissions are answered here, through bot.modals (bot/modals.py), so a modal opened before a
-# restart still saves what was typed. Each saves first and replies second.
-
-WRITE_MODAL = r"attune:journal:write(?::(?P<prompt_id>[a-z0-9][a-z0-9-]{0,60}))?"
-EDIT_MODAL = rf"attune:journal:edit:(?P<entry>{ENTRY_KEY})"
-REFLECT_MODAL = r"attune:journal:reflect"
+# What comes back to the person, privately, if a submission can't be saved (bot/modals.py).
+ENTRY_GIVEN_BACK = headings(title="Title", body="Your entry")
+REFLECTION_GIVEN_BACK = headings(title="Title", body="What you'd like them to hear")
+PROMPT_ID = r"[a-z0-9][a-z0-9-]{0,60}"
 
 
 def _mood(values: Values) -> int | None:
@@ -140,71 +106,106 @@ def _mood(values: Values) -> int | None:
     return int(picked[0]) if picked and picked[0] in {str(m) for m in MOODS} else None
 
 
-async def on_write(interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values) -> None:
-    bot = interaction.client
-    # Saved (committed) before anything else can go wrong; the same statement reads the timezone
-    # the reply dates it in (the person's, else the server's, else UTC).
-    entry, zone = await bot.services.journal.write_dated(
-        interaction.user.id,
-        title=text_value(values, "title"),
-        body=text_value(values, "body"),
-        mood=_mood(values),
-        prompt_id=match["prompt_id"],
-        guild_id=interaction.guild_id,
-    )
-    await interaction.response.send_message(
-        f"Saved to your journal as entry {entry.number} · {entry_datetime(entry, zone)}. "
-        "Only you can see it.",
-        ephemeral=True,
-    )
-    if asks_about_safety(
-        bot.services.journal.prompt(match["prompt_id"])
-    ):  # "Do I feel safe with my partner?"
-        await send_safety(bot, interaction, bot.content.safety.asked_lead)
+class WriteModal(
+    _EntryModal,
+    PersistentModal,
+    route="journal:write",
+    legacy=["journal:write:{prompt_id}"],  # not older: the same form opened with a prompt
+    patterns={"prompt_id": PROMPT_ID},
+):
+    given_back = ENTRY_GIVEN_BACK
+
+    def __init__(self, prompt: Prompt | None) -> None:
+        super().__init__(title="Write in your journal", body_label="Your entry", prompt=prompt)
+        self.custom_id = self.routes[1].build({"prompt_id": prompt.id}) if prompt else self.custom_id_for()
+
+    @classmethod
+    async def submitted(
+        cls, interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values
+    ) -> None:
+        bot = interaction.client
+        prompt_id = match.groupdict().get("prompt_id")
+        # Saved (committed) before anything else can go wrong; the same statement reads the timezone
+        # the reply dates it in (the person's, else the server's, else UTC).
+        entry, zone = await bot.services.journal.write_dated(
+            interaction.user.id,
+            title=text_value(values, "title"),
+            body=text_value(values, "body"),
+            mood=_mood(values),
+            prompt_id=prompt_id,
+            guild_id=interaction.guild_id,
+        )
+        await interaction.response.send_message(
+            f"Saved to your journal as entry {entry.number} · {entry_datetime(entry, zone)}. "
+            "Only you can see it.",
+            ephemeral=True,
+        )
+        if asks_about_safety(bot.services.journal.prompt(prompt_id)):  # "Do I feel safe with my partner?"
+            await send_safety(bot, interaction, bot.content.safety.asked_lead)
 
 
-async def on_edit(interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values) -> None:
-    bot = interaction.client
-    journal = bot.services.journal
-    entry = await journal.edit(
-        interaction.user.id,
-        (await journal.get_by_key(interaction.user.id, match["entry"])).id,
-        title=text_value(values, "title"),
-        body=text_value(values, "body"),
-        mood=_mood(values),
-    )
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    note = ""
-    if entry.is_shared and not await refresh_post(bot, entry, interaction.user, interaction.guild_id):
-        note = " I couldn't update the copy in your shared thread, though; /journal unshare takes it down."
-    elif entry.is_shared:
-        note = " The copy in your shared thread was updated too."
-    await interaction.followup.send(f"Your entry is updated.{note}", ephemeral=True)
+class EditModal(_EntryModal, PersistentModal, route="journal:edit:{key}", patterns={"key": ENTRY_KEY}):
+    given_back = ENTRY_GIVEN_BACK
+
+    def __init__(self, entry: Entry) -> None:
+        super().__init__(title="Edit your entry", body_label="Your entry", entry=entry)
+        self.custom_id = self.custom_id_for(key=entry_key(entry))
+
+    @classmethod
+    async def submitted(
+        cls, interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values
+    ) -> None:
+        bot = interaction.client
+        journal = bot.services.journal
+        entry = await journal.edit(
+            interaction.user.id,
+            (await journal.get_by_key(interaction.user.id, match["key"])).id,
+            title=text_value(values, "title"),
+            body=text_value(values, "body"),
+            mood=_mood(values),
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        note = ""
+        if entry.is_shared and not await refresh_post(bot, entry, interaction.user, interaction.guild_id):
+            note = (
+                " I couldn't update the copy in your shared thread, though; /journal unshare takes it down."
+            )
+        elif entry.is_shared:
+            note = " The copy in your shared thread was updated too."
+        await interaction.followup.send(f"Your entry is updated.{note}", ephemeral=True)
 
 
-async def on_reflect(
-    interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values
-) -> None:
-    bot = interaction.client
-    entry, zone = await bot.services.journal.write_dated(  # kept in the journal first, posted on confirmation
-        interaction.user.id,
-        title=text_value(values, "title"),
-        body=text_value(values, "body"),
-        kind="reflection",
-        guild_id=interaction.guild_id,
-    )
-    await send_preview(interaction, entry, zone, saved=True)
+class ReflectModal(_EntryModal, PersistentModal, route="journal:reflect"):
+    given_back = REFLECTION_GIVEN_BACK
+
+    def __init__(self) -> None:
+        super().__init__(
+            title="Something for your partner",
+            body_label="What you'd like them to hear",
+            with_mood=False,
+            guide="You'll see a preview before anything is posted. A copy stays in your journal.",
+        )
+        self.custom_id = self.custom_id_for()
+
+    @classmethod
+    async def submitted(
+        cls, interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values
+    ) -> None:
+        bot = interaction.client
+        (
+            entry,
+            zone,
+        ) = await bot.services.journal.write_dated(  # kept in the journal first, posted on confirmation
+            interaction.user.id,
+            title=text_value(values, "title"),
+            body=text_value(values, "body"),
+            kind="reflection",
+            guild_id=interaction.guild_id,
+        )
+        await send_preview(interaction, entry, zone, saved=True)
 
 
-# What comes back to the person, privately, if a submission can't be saved (bot/modals.py).
-ENTRY_GIVEN_BACK = {"title": "Title", "body": "Your entry"}
-REFLECTION_GIVEN_BACK = {"title": "Title", "body": "What you'd like them to hear"}
-
-MODAL_HANDLERS = (
-    (WRITE_MODAL, on_write, ENTRY_GIVEN_BACK),
-    (EDIT_MODAL, on_edit, ENTRY_GIVEN_BACK),
-    (REFLECT_MODAL, on_reflect, REFLECTION_GIVEN_BACK),
-)
+MODALS = (WriteModal, EditModal, ReflectModal)
 
 
 async def send_preview(
@@ -230,43 +231,17 @@ async def send_preview(
 # -- buttons -----------------------------------------------------------------------------------
 
 
-def _button(
-    custom_id: str, label: str, style: discord.ButtonStyle, disabled: bool = False
-) -> discord.ui.Button[Any]:
-    return discord.ui.Button(label=label, style=style, custom_id=custom_id, disabled=disabled)
-
-
-class _OwnedButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"attune:journal:unused"):
-    """A button only its owner may press; the owner id comes from the custom_id."""
+class _OwnedButton(AttuneButton):
+    """A button only its owner may press: the owner's id is in the custom_id."""
 
     owner_id: int
-
-    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            if interaction.user.id != self.owner_id:
-                await interaction.response.send_message(NOT_YOURS, ephemeral=True)
-                return
-            await self.act(interaction)
-
-    async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
-        raise NotImplementedError
+    refusal = NOT_YOURS
 
 
-class PageButton(_OwnedButton, template=r"attune:journal:page:(?P<owner_id>[0-9]+):(?P<page>[0-9]+)"):
-    def __init__(self, owner_id: int, page: int, label: str = "Page", disabled: bool = False) -> None:
-        super().__init__(
-            _button(f"attune:journal:page:{owner_id}:{page}", label, discord.ButtonStyle.secondary, disabled)
-        )
-        self.owner_id = owner_id
-        self.page = page
+class PageButton(_OwnedButton, route="journal:page:{owner_id}:{page}"):
+    page: int
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> PageButton:
-        return cls(int(match["owner_id"]), int(match["page"]))
-
-    async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
+    async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
         embed, view = await journal_page(interaction, self.owner_id, self.page)
         await interaction.response.edit_message(embed=embed, view=view)
 
@@ -279,24 +254,20 @@ async def journal_page(
     zone = await zone_for(bot, owner_id, interaction.guild_id)
     view = discord.ui.View(timeout=None)
     if found.pages > 1:
-        view.add_item(PageButton(owner_id, max(found.page - 1, 0), "◀ Newer", disabled=found.page == 0))
-        view.add_item(PageButton(owner_id, found.page + 1, "Older ▶", disabled=found.page + 1 >= found.pages))
+        newer, older = max(found.page - 1, 0), found.page + 1
+        view.add_item(PageButton(owner_id=owner_id, page=newer, label="◀ Newer", disabled=found.page == 0))
+        view.add_item(
+            PageButton(owner_id=owner_id, page=older, label="Older ▶", disabled=older >= found.pages)
+        )
     return page_embed(found, zone), view
 
 
-class PostButton(_OwnedButton, template=rf"attune:journal:post:(?P<owner_id>[0-9]+):(?P<entry>{ENTRY_KEY})"):
-    def __init__(self, owner_id: int, key: str) -> None:
-        super().__init__(post_button(f"attune:journal:post:{owner_id}:{key}"))
-        self.owner_id = owner_id
-        self.key = key
+class PostButton(_OwnedButton, route="journal:post:{owner_id}:{key}", patterns={"key": ENTRY_KEY}):
+    label = POST_LABEL
+    style = POST_STYLE
+    key: str
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> PostButton:
-        return cls(int(match["owner_id"]), match["entry"])
-
-    async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
+    async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
         await interaction.response.defer()
         entry = await interaction.client.services.journal.get_by_key(self.owner_id, self.key)
         _, thread = await post_entry(interaction.client, interaction.user, interaction.guild_id, entry.id)
@@ -307,21 +278,12 @@ class PostButton(_OwnedButton, template=rf"attune:journal:post:(?P<owner_id>[0-9
         )
 
 
-class CancelButton(
-    _OwnedButton, template=rf"attune:journal:cancel:(?P<owner_id>[0-9]+):(?P<entry>{ENTRY_KEY})"
-):
-    def __init__(self, owner_id: int, key: str) -> None:
-        super().__init__(cancel_button(f"attune:journal:cancel:{owner_id}:{key}"))
-        self.owner_id = owner_id
-        self.key = key
+class CancelButton(_OwnedButton, route="journal:cancel:{owner_id}:{key}", patterns={"key": ENTRY_KEY}):
+    label = CANCEL_LABEL
+    style = CANCEL_STYLE
+    key: str
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> CancelButton:
-        return cls(int(match["owner_id"]), match["entry"])
-
-    async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
+    async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
         number = number_of_key(self.key)
         where = "" if number is None else f" as entry {number}"
         await interaction.response.edit_message(content=NOT_POSTED.format(where=where), embed=None, view=None)
@@ -329,28 +291,17 @@ class CancelButton(
 
 def share_preview_view(owner_id: int, key: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(PostButton(owner_id, key))
-    view.add_item(CancelButton(owner_id, key))
+    view.add_item(PostButton(owner_id=owner_id, key=key))
+    view.add_item(CancelButton(owner_id=owner_id, key=key))
     return view
 
 
-class DeleteButton(
-    _OwnedButton, template=rf"attune:journal:delete:(?P<owner_id>[0-9]+):(?P<entry>{ENTRY_KEY})"
-):
-    def __init__(self, owner_id: int, key: str) -> None:
-        super().__init__(
-            _button(f"attune:journal:delete:{owner_id}:{key}", "Delete it", discord.ButtonStyle.danger)
-        )
-        self.owner_id = owner_id
-        self.key = key
+class DeleteButton(_OwnedButton, route="journal:delete:{owner_id}:{key}", patterns={"key": ENTRY_KEY}):
+    label = "Delete it"
+    style = discord.ButtonStyle.danger
+    key: str
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> DeleteButton:
-        return cls(int(match["owner_id"]), match["entry"])
-
-    async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
+    async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
         journal = interaction.client.services.journal
         entry = await journal.get_by_key(self.owner_id, self.key)
         # Take the shared copy down first: an entry must never vanish while its post stays up.
@@ -362,35 +313,19 @@ class DeleteButton(
         )
 
 
-class KeepButton(_OwnedButton, template=rf"attune:journal:keep:(?P<owner_id>[0-9]+):(?P<entry>{ENTRY_KEY})"):
-    def __init__(self, owner_id: int, key: str) -> None:
-        super().__init__(
-            _button(f"attune:journal:keep:{owner_id}:{key}", "Keep it", discord.ButtonStyle.secondary)
-        )
-        self.owner_id = owner_id
-        self.key = key
+class KeepButton(_OwnedButton, route="journal:keep:{owner_id}:{key}", patterns={"key": ENTRY_KEY}):
+    label = "Keep it"
+    key: str
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> KeepButton:
-        return cls(int(match["owner_id"]), match["entry"])
-
-    async def act(self, interaction: discord.Interaction[AttuneBot]) -> None:
+    async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
         await interaction.response.edit_message(content="Kept. Nothing was deleted.", embed=None, view=None)
 
 
 def delete_view(owner_id: int, key: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(DeleteButton(owner_id, key))
-    view.add_item(KeepButton(owner_id, key))
+    view.add_item(DeleteButton(owner_id=owner_id, key=key))
+    view.add_item(KeepButton(owner_id=owner_id, key=key))
     return view
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
-    PageButton,
-    PostButton,
-    CancelButton,
-    DeleteButton,
-    KeepButton,
-)
+DYNAMIC_ITEMS = persistent_items(PageButton, PostButton, CancelButton, DeleteButton, KeepButton)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.errors import UserFacingError
-from bot.modals import PersistentModal, Values, text_value
+from bot.modals import PersistentModal, Values, headings, text_value
 from bot.records.privacy import Erasure, RevealLeft
 from bot.services.privacy import CONFIRM_PHRASE, WRONG_PHRASE, phrase_matches
 
@@ -28,12 +27,11 @@ WARNING = (
 )
 
 
-class DeleteModal(PersistentModal):
-    submit_pattern = r"attune:privacy:delete"
-    given_back: ClassVar[Mapping[str, str]] = {}  # a confirmation phrase, not anyone's words
+class DeleteModal(PersistentModal, route="privacy:delete"):
+    given_back = headings()  # a confirmation phrase, not anyone's words
 
     def __init__(self) -> None:
-        super().__init__(title="Erase everything Attune keeps", custom_id="attune:privacy:delete")
+        super().__init__(title="Erase everything Attune keeps", custom_id=self.custom_id_for())
         self.add_item(discord.ui.TextDisplay(WARNING))
         self.phrase: discord.ui.TextInput[DeleteModal] = discord.ui.TextInput(
             custom_id="phrase", max_length=100, placeholder=CONFIRM_PHRASE

@@ -5,11 +5,16 @@ from __future__ import annotations
 from bot.client import AttuneBot
 from cogs.progress.cog import ProgressCog
 from cogs.progress.dispatch import ProgressDispatcher
-from cogs.progress.views import ShareButton
+from cogs.progress.views import DYNAMIC_ITEMS, MODALS
 
 
 async def setup(bot: AttuneBot) -> None:
     bot.progress_dispatcher = ProgressDispatcher(bot)
-    bot.add_dynamic_items(ShareButton)
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    bot.modals.add(*MODALS)
     await bot.add_cog(ProgressCog(bot))
     bot.progress_dispatcher.install()
+
+
+async def teardown(bot: AttuneBot) -> None:
+    bot.modals.remove(*MODALS)

@@ -198,7 +198,7 @@ class ProgressCog(commands.Cog):
 
     @progress.command(name="checkup", description="A private 'where I stand' check-in, just for you")
     async def checkup(self, interaction: discord.Interaction[AttuneBot]) -> None:
-        await interaction.response.send_modal(CheckupModal(self.bot, self.bot.content.checkup))
+        await interaction.response.send_modal(CheckupModal(self.bot.content.checkup))
 
     @progress.command(name="checkups", description="Your own past 'where I stand' check-ins (private)")
     async def checkups(self, interaction: discord.Interaction[AttuneBot]) -> None:

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.clock import from_unix
+from bot.components import AttuneButton, persistent_items
 from bot.content.models import CHECKUP_QUESTIONS_MAX
 from bot.giveback import Kept
 from bot.modals import PersistentModal, Values, choice_values
 from bot.notify import Notifier, share_announcement
 from bot.services.charts import MIN_DAYS, Line, days_with_moods, render_mood_chart
-from bot.sharing import cancel_button, post_button
-from bot.tree import friendly_errors
+from bot.sharing import CANCEL_LABEL, CANCEL_STYLE, POST_LABEL, POST_STYLE
 from bot.ui import ATTUNE_COLOUR, GENTLE_WARNING_COLOUR, cached_display_name
 from cogs.resources.cog import send_resources, server_resources_text
 from cogs.resources.render import Section, pack_messages, section_embeds
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from bot.services.progress import ChartSeries
 
 CHART_FILE = "progress.png"
-NOT_YOURS = "This isn't yours to press, so nothing changed."
 MODAL_TITLE_MAX = 45
 
 
@@ -87,62 +86,69 @@ async def own_chart(bot: AttuneBot, user_id: int, guild_id: int | None, days: in
     return await _draw(bot, lines, series, "Your moods", days, NOT_ENOUGH_OWN)
 
 
-class ShareButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"attune:progress:share:(?P<share_id>[0-9]+):(?P<action>post|cancel)",
+class _ShareButton(AttuneButton):
+    """The Post and Cancel of a chart preview: only the person who made it may press them (anyone
+    else gets the service's NotFound, exactly like a preview that does not exist)."""
+
+    share_id: int
+
+    async def may_press(self, interaction: discord.Interaction[AttuneBot]) -> bool:
+        await interaction.client.services.progress.share_for(self.share_id, interaction.user.id)
+        return True
+
+
+class CancelShareButton(
+    _ShareButton, route="progress:cancel-share:{share_id}", legacy=["progress:share:{share_id}:cancel"]
 ):
-    def __init__(self, share_id: int, action: str) -> None:
-        custom_id = f"attune:progress:share:{share_id}:{action}"
-        super().__init__(post_button(custom_id) if action == "post" else cancel_button(custom_id))
-        self.share_id = share_id
-        self.action = action
+    label = CANCEL_LABEL
+    style = CANCEL_STYLE
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> ShareButton:
-        return cls(int(match["share_id"]), match["action"])
+    async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        await interaction.client.services.progress.cancel_share(self.share_id, interaction.user.id)
+        await interaction.response.edit_message(
+            content="Cancelled. Nothing was posted.", embed=None, attachments=[], view=None
+        )
 
-    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            bot = interaction.client
-            service = bot.services.progress
-            if self.action == "cancel":
-                await service.cancel_share(self.share_id, interaction.user.id)
-                await interaction.response.edit_message(
-                    content="Cancelled. Nothing was posted.", embed=None, attachments=[], view=None
+
+class PostShareButton(
+    _ShareButton, route="progress:post-share:{share_id}", legacy=["progress:share:{share_id}:post"]
+):
+    label = POST_LABEL
+    style = POST_STYLE
+
+    async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        bot = interaction.client
+        service = bot.services.progress
+        share = await service.claim_share(self.share_id, interaction.user.id)
+        await interaction.response.defer()
+        message_id: int | None = None
+        try:
+            couple = await bot.services.couples.couple_by_id(share.couple_id)
+            if couple is None or couple.status != "active" or not couple.includes(interaction.user.id):
+                await interaction.followup.send(
+                    "You're not paired with anyone here right now, so there's no thread to post to.",
+                    ephemeral=True,
                 )
                 return
-            share = await service.claim_share(self.share_id, interaction.user.id)
-            await interaction.response.defer()
-            message_id: int | None = None
-            try:
-                couple = await bot.services.couples.couple_by_id(share.couple_id)
-                if couple is None or couple.status != "active" or not couple.includes(interaction.user.id):
-                    await interaction.followup.send(
-                        "You're not paired with anyone here right now, so there's no thread to post to.",
-                        ephemeral=True,
-                    )
-                    return
-                chart = await couple_chart(bot, couple, share.days)
-                if chart.file is None:
-                    await interaction.followup.send(chart.note or "", ephemeral=True)
-                    return
-                thread = await bot.threads.ensure_thread(couple)
-                announced = await share_announcement(bot, couple, interaction.user, "chart")
-                posted = await thread.send(
-                    content=announced.content,
-                    embed=chart_embed(share.days, interaction.user.display_name),
-                    file=chart.file,
-                    allowed_mentions=announced.allowed_mentions,
-                )
-                message_id = posted.id
-            finally:
-                await service.finish_share(self.share_id, message_id)
-            await Notifier(bot).follow_up(announced, posted)
-            await interaction.edit_original_response(
-                content=f"Posted to your thread: {posted.jump_url}", embed=None, attachments=[], view=None
+            chart = await couple_chart(bot, couple, share.days)
+            if chart.file is None:
+                await interaction.followup.send(chart.note or "", ephemeral=True)
+                return
+            thread = await bot.threads.ensure_thread(couple)
+            announced = await share_announcement(bot, couple, interaction.user, "chart")
+            posted = await thread.send(
+                content=announced.content,
+                embed=chart_embed(share.days, interaction.user.display_name),
+                file=chart.file,
+                allowed_mentions=announced.allowed_mentions,
             )
+            message_id = posted.id
+        finally:
+            await service.finish_share(self.share_id, message_id)
+        await Notifier(bot).follow_up(announced, posted)
+        await interaction.edit_original_response(
+            content=f"Posted to your thread: {posted.jump_url}", embed=None, attachments=[], view=None
+        )
 
 
 def chart_embed(days: int, author: str) -> discord.Embed:
@@ -160,21 +166,18 @@ def chart_embed(days: int, author: str) -> discord.Embed:
 
 def share_view(share_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(ShareButton(share_id, "post"))
-    view.add_item(ShareButton(share_id, "cancel"))
+    view.add_item(PostShareButton(share_id=share_id))
+    view.add_item(CancelShareButton(share_id=share_id))
     return view
 
 
-class CheckupModal(PersistentModal):
+class CheckupModal(PersistentModal, route="progress:checkup"):
     """The privacy line, then one Label + Select per question (at most four: a modal holds five
     components), answered privately through bot.modals, so answers picked across a restart are
     still saved."""
 
-    submit_pattern = r"attune:progress:checkup"
-
-    def __init__(self, bot: AttuneBot, checkup: Checkup) -> None:
-        super().__init__(title=checkup.title[:MODAL_TITLE_MAX], custom_id="attune:progress:checkup")
-        self.bot = bot
+    def __init__(self, checkup: Checkup) -> None:
+        super().__init__(title=checkup.title[:MODAL_TITLE_MAX], custom_id=self.custom_id_for())
         self.selects: dict[str, discord.ui.Select[Any]] = {}
         self.add_item(discord.ui.TextDisplay(checkup.intro.strip()))
         for question in checkup.questions[:CHECKUP_QUESTIONS_MAX]:
@@ -252,3 +255,7 @@ def checkup_messages(
     if result.unsafe:
         embeds = safety_embeds(content, server_text, content.safety.unsafe_lead) + embeds
     return pack_messages(embeds)
+
+
+DYNAMIC_ITEMS = persistent_items(PostShareButton, CancelShareButton)
+MODALS = (CheckupModal,)

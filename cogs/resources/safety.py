@@ -8,19 +8,15 @@ the server's own text from /setup follows them, as /resources shows it.
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
-
 import discord
 
 from bot.client import AttuneBot
+from bot.components import AttuneButton
 from bot.content import ContentLibrary, Prompt
-from bot.tree import friendly_errors
 from cogs.resources.cog import server_resources_text
 from cogs.resources.render import pack_messages, safety_sections, section_embeds
 
 SAFETY_THEME = "safety"  # a prompt with this theme asks whether the person feels safe
-UNSAFE_BUTTON_ID = "attune:safety:unsafe"
 
 
 def asks_about_safety(prompt: Prompt | None) -> bool:
@@ -51,22 +47,14 @@ def unsafe_button(content: ContentLibrary) -> UnsafeButton:
     return UnsafeButton(label=content.safety.unsafe_button)
 
 
-class UnsafeButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=UNSAFE_BUTTON_ID):
+class UnsafeButton(AttuneButton, route="safety:unsafe"):
     """ "I feel unsafe": whoever presses it gets the safety guidance at once, privately. It acts on
     nobody's data, so there is nothing to refuse."""
 
-    def __init__(self, label: str = "I feel unsafe") -> None:
-        super().__init__(
-            discord.ui.Button(label=label, style=discord.ButtonStyle.danger, custom_id=UNSAFE_BUTTON_ID)
-        )
+    anyone_may_press = True
+    label = "I feel unsafe"
+    style = discord.ButtonStyle.danger
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls()
-
-    async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
-        async with friendly_errors(interaction):
-            bot = interaction.client
-            await send_safety(bot, interaction, bot.content.safety.unsafe_lead)
+    async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        bot = interaction.client
+        await send_safety(bot, interaction, bot.content.safety.unsafe_lead)
