@@ -13,7 +13,7 @@ from bot.crypto import Cipher
 from bot.db import Database
 from bot.errors import NotFound, UserFacingError
 from bot.records.couples import Couple
-from bot.records.progress import MoodPoint, OpenRound, Share, SummarySettings
+from bot.records.progress import MoodPoint, OpenRound, Share, SummaryPost, SummarySettings
 from bot.repositories.checkins import CheckinRepository
 from bot.repositories.couples import CouplesRepository
 from bot.repositories.exercises import ExercisesRepository
@@ -344,6 +344,18 @@ class ProgressService(CheckupService):
             prompt=REFLECTION_PROMPTS[(week_number + couple.id) % len(REFLECTION_PROMPTS)],
         )
 
+    async def claim_pending_summaries(self, limit: int) -> list[SummaryPost]:
+        return await self.repo.claim_pending_summaries(limit=limit)
+
+    async def release_summary(self, post_id: int) -> None:
+        await self.repo.release_summary(post_id)
+
+    async def skip_summary(self, post_id: int) -> None:
+        await self.repo.skip_summary(post_id)
+
+    async def finish_summary(self, post_id: int, channel_id: int, message_id: int) -> None:
+        await self.repo.finish_summary(post_id, channel_id, message_id, unix(self.now()))
+
     # -- heads-up ----------------------------------------------------------------------------------
 
     async def heads_up_rounds(self) -> list[tuple[OpenRound, Streak]]:
@@ -361,6 +373,12 @@ class ProgressService(CheckupService):
             if heads_up_due(history, due_at, from_unix(open_round.closes_at), now):
                 found.append((open_round, streak(history)))
         return found
+
+    async def claim_heads_up(self, round_id: int, couple_id: int) -> bool:
+        return await self.repo.claim_heads_up(round_id, couple_id, unix(self.now()))
+
+    async def finish_heads_up(self, round_id: int, message_id: int | None) -> None:
+        await self.repo.finish_heads_up(round_id, message_id)
 
 
 def build_progress_service(
