@@ -38,9 +38,7 @@ class AnswerButton(
 
     async def callback(self, interaction: discord.Interaction[AttuneBot]) -> None:  # type: ignore[override]
         async with friendly_errors(interaction):
-            dispatcher = interaction.client.checkin_dispatcher
-            assert dispatcher is not None
-            await open_answer(dispatcher, interaction, self.round_id)
+            await open_answer(interaction, self.round_id)
 
 
 class WriteButton(

@@ -9,7 +9,6 @@ from cogs.progress.views import ShareButton
 
 
 async def setup(bot: AttuneBot) -> None:
-    bot.progress_dispatcher = ProgressDispatcher(bot)
     bot.add_dynamic_items(ShareButton)
     await bot.add_cog(ProgressCog(bot))
-    bot.progress_dispatcher.install()
+    await bot.add_cog(ProgressDispatcher(bot))  # installs the job; unloading the extension stops it
