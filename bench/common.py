@@ -19,12 +19,12 @@ from bot.clock import SystemClock
 from bot.content import load_content
 from bot.crypto import Cipher
 from tests.fake_discord.server import FakeDiscord
-from tests.support.harness import TEST_KEY, BotHarness, make_settings
+from tests.support.harness import TEST_KEY, BotHarness, checkin_job, make_settings
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 WORK = BENCH / ".work"
-PACED_RATE = 40.0  # bot/pacing.py as used by cogs/checkins/dispatch.py (SENDS_PER_SECOND)
+PACED_RATE = 40.0  # bot/pacing.py as used by cogs/checkins/posting.py (SENDS_PER_SECOND)
 CHECKED = {
     True: "",
     False: " [fake's spec checks off]",
@@ -138,8 +138,7 @@ class DueWorld:
         bot = self.harness.running
         due = int(time.time() + lead) + 1
         await bot.database.execute("UPDATE checkin_schedules SET next_due_at = ? WHERE id <= ?", (due, count))
-        dispatcher = bot.checkin_dispatcher
-        assert dispatcher is not None
+        dispatcher = checkin_job(bot)
         dispatcher.wake()  # as /checkin schedule does: it then sleeps until the earliest due time
         return monotonic_of(float(due))
 

@@ -95,8 +95,7 @@ async def bench_interactions(scale: Scale) -> tuple[Section, Section]:
             world = SimpleNamespace(general=general, mod=mod)
             thread = await pair(harness, world, alice, bob)
             await (await fake.slash(alice, general, "checkin now")).response()
-            dispatcher = harness.running.checkin_dispatcher
-            assert dispatcher is not None
+            dispatcher = harness.checkin_job
             await dispatcher.tick()
             await until(lambda: bool(round_posts(thread)), 10, "no check-in round was posted")
             round_message = round_posts(thread)[-1]

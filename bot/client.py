@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import hashlib
+import importlib.util
 import json
 import logging
 import pkgutil
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 import yarl
@@ -16,7 +17,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
 
-import cogs
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import ContentLibrary
@@ -32,18 +32,21 @@ from bot.services import Services, build_services
 from bot.threads import CoupleThreads
 from bot.tree import AttuneTree
 
-if TYPE_CHECKING:
-    from cogs.checkins.dispatch import CheckinDispatcher
-    from cogs.progress.dispatch import ProgressDispatcher
-
 log = logging.getLogger(__name__)
 
+FEATURES_PACKAGE = "cogs"
 
-def discover_extensions() -> tuple[str, ...]:
-    """One way of loading features: every package under cogs/ is an extension with a setup()."""
+
+def discover_extensions(package: str = FEATURES_PACKAGE) -> tuple[str, ...]:
+    """One way of loading features: every package under cogs/ is an extension with a setup().
+
+    Found on the import path, not imported: dependencies point one way, features -> core."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.submodule_search_locations is None:
+        raise ModuleNotFoundError(f"No package {package!r}: Attune's features live there", name=package)
     return tuple(
-        f"cogs.{module.name}"
-        for module in sorted(pkgutil.iter_modules(cogs.__path__), key=lambda m: m.name)
+        f"{package}.{module.name}"
+        for module in sorted(pkgutil.iter_modules(spec.submodule_search_locations), key=lambda m: m.name)
         if module.ispkg
     )
 
@@ -82,8 +85,6 @@ class AttuneBot(commands.Bot):
         self.threads = CoupleThreads(self, self.services.couples)
         self.membership = MembershipChecks()  # filled by cogs.couples, awaited by the dispatchers
         self.extension_names = extensions
-        self.checkin_dispatcher: CheckinDispatcher | None = None  # set by cogs.checkins
-        self.progress_dispatcher: ProgressDispatcher | None = None  # set by cogs.progress
         # Persistent modals (bot/modals.py): features register handlers; one listener answers.
         self.modals = ModalRegistry()
         self.add_listener(self.modals.dispatch, "on_interaction")
@@ -147,8 +148,15 @@ class AttuneBot(commands.Bot):
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def close(self) -> None:
-        if self.checkin_dispatcher is not None:
-            await self.checkin_dispatcher.shutdown()
+        # Features first, while the connection is still open: each stops its own scheduled job as
+        # its extension unloads (cog_unload), letting the sends in flight finish. Then the
+        # scheduler stops, cancelling any run still going (the rest stays due in the database).
+        # discord.py's close would unload them too, but only after the scheduler had cancelled them.
+        for extension in tuple(self.extensions):
+            try:
+                await self.unload_extension(extension)
+            except Exception:
+                log.exception("Unloading %s failed while closing", extension)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await super().close()

@@ -4,22 +4,70 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Self
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from discord.ext import commands
 
 
-def install_interval_job(
-    scheduler: Any, run: Callable[[], Awaitable[None]], *, job_id: str, seconds: float
-) -> None:
+class IntervalJob:
     """A job that runs now and then every `seconds`: one instance at a time, missed runs folded
-    into one, never skipped for being late. A stable id, so installing again replaces it."""
-    scheduler.add_job(
-        run,
-        "interval",
-        seconds=seconds,
-        id=job_id,
-        replace_existing=True,
-        next_run_time=datetime.now(UTC),
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=None,
-    )
+    into one, never skipped for being late. A stable id, so installing again replaces it.
+
+    The feature that owns it installs it when its cog loads and stops it when the cog unloads."""
+
+    def __init__(
+        self, scheduler: AsyncIOScheduler, run: Callable[[], Awaitable[None]], *, job_id: str, seconds: float
+    ) -> None:
+        self.scheduler = scheduler
+        self.run = run
+        self.job_id = job_id
+        self.seconds = seconds
+
+    def install(self) -> None:
+        self.scheduler.add_job(
+            self.run,
+            "interval",
+            seconds=self.seconds,
+            id=self.job_id,
+            replace_existing=True,
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+
+    def run_at(self, when: datetime) -> None:
+        """Bring the next run forward to `when` (real time: APScheduler does not run on the
+        domain clock). Nothing happens when the job is not scheduled (stopped, or removed by a test)."""
+        job = self.scheduler.get_job(self.job_id)
+        if job is not None:
+            job.modify(next_run_time=when)
+
+    def stop(self) -> None:
+        """No run starts any more. A run in flight is the owner's to wind down; the scheduler's own
+        shutdown cancels whatever is still running after that."""
+        if self.scheduler.get_job(self.job_id) is not None:
+            self.scheduler.remove_job(self.job_id)
+
+
+class JobCog(commands.Cog):
+    """A cog that owns one recurring job: installed when the cog loads (its extension's setup adds
+    it), stopped when it unloads (Attune's close unloads every extension before the scheduler stops)."""
+
+    job: IntervalJob
+
+    @classmethod
+    def of(cls, bot: commands.Bot) -> Self:
+        """This job's cog in a running bot."""
+        cog = bot.get_cog(cls.__cog_name__)
+        if not isinstance(cog, cls):
+            raise LookupError(f"{cls.__cog_name__} is not loaded: its extension is not")
+        return cog
+
+    async def cog_load(self) -> None:
+        self.job.install()
+
+    async def cog_unload(self) -> None:
+        # A run in flight is cancelled by the scheduler's shutdown: what it did not do stays due.
+        self.job.stop()

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 Values = dict[str, str | list[str]]
 GiveBack = Callable[[discord.Interaction[Any], Values], list[Kept]]
+ModalHandler = Callable[[discord.Interaction[Any], re.Match[str], Values], Awaitable[None]]
 
 
 def submitted_values(components: Any) -> Values:
@@ -97,26 +98,31 @@ class ModalRegistry:
     in teardown(), so a form is answered exactly while its feature is loaded."""
 
     def __init__(self) -> None:
-        self._forms: list[type[PersistentModal]] = []
+        self._forms: dict[type[PersistentModal], ModalHandler] = {}
 
-    def add(self, *forms: type[PersistentModal]) -> None:
+    def add(self, *forms: type[PersistentModal], submitted: ModalHandler | None = None) -> None:
+        """Answer these forms with their own `submitted`, or, for one form whose answer needs the
+        feature's state, with the handler given (a bound method of the feature's flow)."""
+        if submitted is not None and len(forms) != 1:
+            raise TypeError("a handler answers one form")
         for form in forms:
             if not form.routes:
                 raise TypeError(f"{form.__name__} has no route, so its submissions could not be found")
-        self._forms = [known for known in self._forms if known not in forms] + list(forms)
+            self._forms[form] = submitted or form.submitted
 
     def remove(self, *forms: type[PersistentModal]) -> None:
-        self._forms = [known for known in self._forms if known not in forms]
+        for form in forms:
+            self._forms.pop(form, None)
 
     def patterns(self) -> list[str]:
         return [route.pattern.pattern for form in self._forms for route in form.routes]
 
-    def find(self, custom_id: str) -> tuple[type[PersistentModal], re.Match[str]] | None:
-        for form in self._forms:
+    def find(self, custom_id: str) -> tuple[type[PersistentModal], ModalHandler, re.Match[str]] | None:
+        for form, handler in self._forms.items():
             for route in form.routes:
                 match = route.pattern.fullmatch(custom_id)
                 if match is not None:
-                    return form, match
+                    return form, handler, match
         return None
 
     async def dispatch(self, interaction: discord.Interaction[Any]) -> bool:
@@ -127,11 +133,11 @@ class ModalRegistry:
         found = self.find(str(data.get("custom_id", "")))
         if found is None:
             return False
-        form, match = found
+        form, handler, match = found
         values = submitted_values(data.get("components"))
         with watching_writes() as writes:
             try:
-                await form.submitted(interaction, match, values)
+                await handler(interaction, match, values)
             except Exception as error:
                 kept = _kept(form.give_back, interaction, values)
                 await handle_interaction_error(interaction, error, kept=kept, writes=writes)

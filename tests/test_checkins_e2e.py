@@ -34,8 +34,7 @@ async def couple(attune: BotHarness, world: Any) -> Any:
 async def test_a_round_is_posted_at_its_time_and_revealed_when_both_answer(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     ix = await fake.slash(world.alice, world.general, "checkin schedule", time="9pm", timezone="Europe/Paris")
     await ix.response()
     assert ix.ephemeral and "21:00" in ix.text()
@@ -72,8 +71,7 @@ async def test_a_round_is_posted_at_its_time_and_revealed_when_both_answer(
 async def test_one_answer_is_never_revealed_and_the_round_closes(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     await (await fake.slash(world.alice, world.general, "checkin now")).response()
     await attune.settle()  # the check-in is posted before the reply
     await dispatcher.tick()
@@ -89,8 +87,7 @@ async def test_one_answer_is_never_revealed_and_the_round_closes(
 
 
 async def test_skip_pause_resume_and_bad_input(attune: BotHarness, world: Any, couple: Any) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     for bad in (
         {"time": "25:00"},
         {"time": "9"},
@@ -143,18 +140,15 @@ async def test_restart_posts_a_round_missed_while_down_once_and_records_a_late_o
     ).response()
     await attune.stop()
     attune.clock.set(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))  # an hour late: within the grace
-    bot = await attune.start()
-    assert bot.checkin_dispatcher is not None
-    await bot.checkin_dispatcher.tick()
+    await attune.start()
+    await attune.checkin_job.tick()
     await attune.restart()
-    assert attune.running.checkin_dispatcher is not None
-    await attune.running.checkin_dispatcher.tick()
+    await attune.checkin_job.tick()
     assert len(all_round_posts(fake, couple)) == 1
     await attune.stop()
     attune.clock.set(datetime(2026, 3, 3, 13, 0, tzinfo=UTC))  # three hours late: missed
     await attune.start()
-    assert attune.running.checkin_dispatcher is not None
-    await attune.running.checkin_dispatcher.tick()
+    await attune.checkin_job.tick()
     assert [(r["status"], r["missed_reason"]) for r in rounds(attune)] == [
         ("closed", None),  # closed after its 24 hours; the second fell due 3 h before start
         ("missed", "downtime"),
@@ -166,7 +160,6 @@ async def test_a_crash_between_recording_and_posting_does_not_post_twice(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
     fake, bot = attune.fake, attune.running
-    assert bot.checkin_dispatcher is not None
     await (await fake.slash(world.alice, world.general, "checkin now")).response()
     await attune.settle()  # the check-in is posted before the reply
     # The post reached Discord, but the process died before recording it.
@@ -176,12 +169,11 @@ async def test_a_crash_between_recording_and_posting_does_not_post_twice(
         raise RuntimeError("killed")
 
     bot.services.checkins.repo.mark_posted = crash  # type: ignore[method-assign]
-    await bot.checkin_dispatcher.tick()
+    await attune.checkin_job.tick()
     bot.services.checkins.repo.mark_posted = original  # type: ignore[method-assign]
     assert len(round_messages(fake, couple)) == 1
     await attune.restart()
-    assert attune.running.checkin_dispatcher is not None
-    await attune.running.checkin_dispatcher.tick()
+    await attune.checkin_job.tick()
     assert len(round_messages(fake, couple)) == 1
     assert rounds(attune)[-1]["status"] == "open"
     message = round_messages(fake, couple)[0]
@@ -191,8 +183,7 @@ async def test_a_crash_between_recording_and_posting_does_not_post_twice(
 async def test_closed_dms_are_not_retried_and_the_round_still_goes_out(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     fake.close_dms(world.bob)
     for _ in range(3):
         await (await fake.slash(world.alice, world.general, "checkin now")).response()
@@ -210,10 +201,9 @@ async def test_buttons_of_earlier_rounds_work_after_a_restart(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
     fake = attune.fake
-    assert attune.running.checkin_dispatcher is not None
     await (await fake.slash(world.alice, world.general, "checkin now")).response()
     await attune.settle()  # the check-in is posted before the reply
-    await attune.running.checkin_dispatcher.tick()
+    await attune.checkin_job.tick()
     posted = round_messages(fake, couple)[0]
     await attune.restart()
     await answer(fake, world.alice, posted, "4", "After the restart")
@@ -225,8 +215,7 @@ async def test_buttons_of_earlier_rounds_work_after_a_restart(
 async def test_personal_check_in_by_dm_lands_in_the_journal(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     ix = await fake.slash(world.carol, world.general, "checkin personal set", time="8am", timezone="UTC")
     await ix.response()
     assert ix.ephemeral
@@ -253,8 +242,7 @@ async def test_personal_check_in_by_dm_lands_in_the_journal(
 
 
 async def test_dst_days_post_exactly_one_round(attune: BotHarness, world: Any, couple: Any) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     attune.clock.set(datetime(2026, 3, 8, 5, 0, tzinfo=UTC))  # 00:00 in New York, spring-forward day
     ix = await fake.slash(
         world.alice, world.general, "checkin schedule", time="2:30am", timezone="America/New_York"
@@ -282,8 +270,7 @@ async def test_dst_days_post_exactly_one_round(attune: BotHarness, world: Any, c
 async def test_one_gentle_reminder_goes_only_to_who_has_not_answered(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     ix = await fake.slash(
         world.alice, world.general, "checkin schedule", time="10:00", timezone="UTC", reminder=60
     )
@@ -304,8 +291,7 @@ async def test_one_gentle_reminder_goes_only_to_who_has_not_answered(
 
 
 async def test_reminders_can_be_off_and_nudges_opted_out(attune: BotHarness, world: Any, couple: Any) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     await (await fake.slash(world.bob, world.general, "checkin nudges", enabled=False)).response()
     bob_before = len(fake.dm_messages(world.bob))  # the pairing invitation arrived by DM too
     ix = await fake.slash(
@@ -325,8 +311,7 @@ async def test_reminders_can_be_off_and_nudges_opted_out(attune: BotHarness, wor
 async def test_history_pages_through_revealed_rounds_only_for_the_couple(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     found = await attune.running.services.couples.active_couple_for(world.guild.id, world.alice.id)
     assert found is not None
     for day in range(4):  # four days of rounds (the service: /checkin now is limited to 3 a minute)
@@ -357,7 +342,6 @@ async def test_a_deleted_thread_is_recreated_when_a_round_falls_due(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
     fake, bot = attune.fake, attune.running
-    assert bot.checkin_dispatcher is not None
     couple.deleted = True
     await fake.dispatch(
         "THREAD_DELETE", {k: couple.to_json()[k] for k in ("id", "guild_id", "parent_id", "type")}
@@ -365,7 +349,7 @@ async def test_a_deleted_thread_is_recreated_when_a_round_falls_due(
     await fake.wait_for(lambda: bot.get_channel(couple.id) is None)
     await (await fake.slash(world.alice, world.general, "checkin now")).response()
     await attune.settle()  # the check-in is posted before the reply
-    await bot.checkin_dispatcher.tick()
+    await attune.checkin_job.tick()
     live = [t for t in fake.threads_in(world.general) if not getattr(t, "deleted", False)]
     assert len(live) == 1 and live[0].id != couple.id
     assert len(round_messages(fake, live[0])) == 1
@@ -388,14 +372,13 @@ async def test_sigterm_in_the_middle_of_a_burst_finishes_in_flight_sends_and_los
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
     fake, bot = attune.fake, attune.running
-    assert bot.checkin_dispatcher is not None
     found = await bot.services.couples.active_couple_for(world.guild.id, world.alice.id)
     assert found is not None
     for _ in range(12):
         await bot.services.checkins.start_now(couple_id=found.id, user_id=None)
     # Discord's per-channel limit (5 per 5 s) keeps the burst going when we stop.
     fake.rate_limits(enabled=True, per_channel=(5, 5.0))
-    burst = asyncio.create_task(bot.checkin_dispatcher.tick())
+    burst = asyncio.create_task(attune.checkin_job.tick())
     await fake.wait_for(lambda: len(all_round_posts(fake, couple)) >= 1, timeout=10)
     started = asyncio.get_running_loop().time()
     await attune.stop()
@@ -407,8 +390,7 @@ async def test_sigterm_in_the_middle_of_a_burst_finishes_in_flight_sends_and_los
 
     fake.rate_limits(enabled=False)
     await attune.start()
-    assert attune.running.checkin_dispatcher is not None
-    await attune.running.checkin_dispatcher.tick()
+    await attune.checkin_job.tick()
     assert len(all_round_posts(fake, couple)) == 12 >= posted_before
     statuses = [r["status"] for r in rounds(attune)]
     assert statuses.count("open") == 1 and statuses.count("closed") == 11, "each new round closes the last"
@@ -458,8 +440,7 @@ async def test_a_burst_posts_every_round_once_before_any_nudge_and_stays_under_t
     await attune.settle()
     partners = (world.alice, world.bob, world.carol, world.dave, *people)
     dms_before = {user.id: len(fake.dm_messages(user)) for user in partners}
-    dispatcher = attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
     dispatcher.pacer = Pacer(8)  # paced at 8/s against a limit of 10/s: no headroom for unpaced opens
     fake.rate_limits(enabled=True, global_per_sec=10, per_channel=(5, 5.0))
     first_request = len(fake.requests)
@@ -492,8 +473,7 @@ async def test_a_dispatch_cancelled_by_shutdown_is_not_logged_as_an_error(
     attune: BotHarness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """APScheduler cancels a run in flight when the bot closes; that is routine, not an error."""
-    dispatcher = attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
     caplog.set_level(logging.INFO, logger="cogs.checkins.dispatch")
     started = asyncio.Event()
 

@@ -29,8 +29,7 @@ async def checkin_now(attune: BotHarness, user: Any, channel: Any) -> Any:
     ix = await attune.fake.slash(user, channel, "checkin now")
     await ix.response()
     await attune.settle()
-    assert attune.running.checkin_dispatcher is not None
-    await attune.running.checkin_dispatcher.tick()  # posts nothing more: /checkin now posted it
+    await attune.checkin_job.tick()  # posts nothing more: /checkin now posted it
     await attune.settle()
     return ix
 
@@ -42,8 +41,7 @@ def dm_texts(fake: Any, user: Any, needle: str) -> list[str]:
 async def test_a_reveal_is_posted_once_when_the_dispatcher_runs_while_it_is_in_flight(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     await checkin_now(attune, world.alice, world.general)
     posted = round_messages(fake, couple)[0]
     await answer(fake, world.alice, posted, "4", "A long day, glad it's over")
@@ -91,8 +89,7 @@ async def test_a_crash_between_posting_a_reveal_and_recording_it_does_not_post_i
 
     await attune.restart()
     attune.clock.advance(minutes=5)
-    assert attune.running.checkin_dispatcher is not None
-    await attune.running.checkin_dispatcher.tick()
+    await attune.checkin_job.tick()
     await attune.settle()
     reveals = reveals_in(fake, couple)
     assert len(reveals) == 1, "found in the thread, not posted again"
@@ -102,8 +99,7 @@ async def test_a_crash_between_posting_a_reveal_and_recording_it_does_not_post_i
 async def test_a_permission_outage_is_told_once_and_stale_rounds_never_flood_the_thread(
     attune: BotHarness, world: Any, couple: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     caplog.set_level(logging.INFO)
     ix = await fake.slash(world.alice, world.general, "checkin schedule", time="21:00", timezone="UTC")
     await ix.response()
@@ -148,8 +144,7 @@ async def test_a_permission_outage_is_told_once_and_stale_rounds_never_flood_the
 async def test_a_deleted_setup_channel_promises_nothing_and_says_what_to_do(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     lobby = fake.add_text_channel(world.guild, "lobby")
     ix = await fake.slash(world.alice, lobby, "checkin schedule", time="21:00", timezone="UTC")
     await ix.response()
@@ -193,8 +188,7 @@ async def test_a_deleted_setup_channel_promises_nothing_and_says_what_to_do(
 async def test_an_answer_after_the_partner_ended_the_pairing_is_refused_not_revealed(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     await checkin_now(attune, world.alice, world.general)
     posted = round_messages(fake, couple)[0]
     await answer(fake, world.bob, posted, "3", "Bob was here first")

@@ -55,8 +55,7 @@ async def test_an_erasure_while_the_reveal_is_in_flight_leaves_only_the_partners
     fake = attune.fake
     ix = await fake.slash(world.alice, world.general, "checkin now")
     await settled_reply(attune, ix)
-    assert attune.running.checkin_dispatcher is not None
-    await attune.running.checkin_dispatcher.tick()  # nothing left to post: /checkin now posted it
+    await attune.checkin_job.tick()  # nothing left to post: /checkin now posted it
     await attune.settle()
     posted = round_messages(fake, couple)[0]
     await answer(fake, world.alice, posted, "2", "ALICE-ERASED: a hard week at work")

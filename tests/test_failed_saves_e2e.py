@@ -61,8 +61,7 @@ async def round_open(attune: BotHarness, world: Any) -> Any:
     fake = attune.fake
     thread = await pair(attune, world, world.alice, world.bob)
     await (await fake.slash(world.alice, world.general, "checkin now")).response()
-    dispatcher = attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
     await dispatcher.tick()
     return await fake.wait_for_message(
         thread, lambda m: any("attune:checkin:answer" in (b[1] or "") for b in m.buttons())
@@ -118,8 +117,7 @@ async def checkin_answer(attune: BotHarness, world: Any) -> Form:
 
 
 async def personal_answer(attune: BotHarness, world: Any) -> Form:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     attune.clock.set(datetime(2026, 3, 3, 7, 0, tzinfo=UTC))
     set_up = await fake.slash(world.carol, world.general, "checkin personal set", time="8am", timezone="UTC")
     await set_up.response()
@@ -257,8 +255,7 @@ async def test_a_closed_check_in_refuses_kindly_and_gives_the_answer_back(
     posted = await round_open(attune, world)
     opened = await opened_by(await attune.fake.press(world.alice, posted, "Answer"))
     attune.clock.advance(hours=25)  # the round closes while Alice is still typing
-    dispatcher = attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
     await dispatcher.tick()
     answer = "Sorry I'm late. Today was a lot, and I still wanted to answer."
     reply = await reply_to(

@@ -54,8 +54,7 @@ async def test_a_prompt_is_shown_once_and_the_personal_answer_has_a_placeholder(
     ix = await fake.slash(world.alice, world.general, "checkin personal set", time="21:00", timezone="UTC")
     await reply(attune, ix)
     attune.clock.set(attune.clock.now().replace(hour=21, minute=0, second=5))
-    dispatcher = attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
     await dispatcher.tick()
     await attune.settle()
     (dm,) = [m for m in fake.dm_messages(world.alice) if "Your check-in" in m.text()]

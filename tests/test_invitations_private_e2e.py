@@ -45,7 +45,7 @@ def traces(attune: BotHarness, world: Any) -> list[str]:
 
 
 async def sweep(attune: BotHarness) -> None:
-    await attune.running.get_cog("PairCog").invitations.tick()  # type: ignore[union-attr]
+    await attune.invitation_job.tick()
     await attune.settle()
 
 

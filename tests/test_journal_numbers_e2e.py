@@ -64,8 +64,7 @@ async def test_each_person_numbers_their_own_entries_from_one(attune: BotHarness
     attune.clock.set(datetime(2026, 3, 3, 7, 0, tzinfo=UTC))
     await reply(await fake.slash(bob, here, "checkin personal set", time="8am", timezone="UTC"))
     attune.clock.set(datetime(2026, 3, 3, 8, 0, 1, tzinfo=UTC))
-    dispatcher = attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
     await dispatcher.tick()
     await attune.settle()
     dm = next(m for m in fake.dm_messages(bob) if "Write" in str(m.buttons()))

@@ -65,8 +65,7 @@ async def nudges(fake: Any, world: Any, user: Any, enabled: bool) -> None:
 async def checkin_now(attune: BotHarness, world: Any, user: Any) -> None:
     await ok(await attune.fake.slash(user, world.general, "checkin now"))
     await attune.settle()
-    assert attune.running.checkin_dispatcher is not None
-    await attune.running.checkin_dispatcher.tick()  # nothing more to send: /checkin now did it all
+    await attune.checkin_job.tick()  # nothing more to send: /checkin now did it all
     await attune.settle()
 
 
@@ -105,8 +104,7 @@ async def test_checkin_now_tells_only_the_partner_and_only_once(
 async def test_a_scheduled_round_tells_each_partner_once_by_their_setting_or_in_the_thread(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     await nudges(fake, world, world.bob, False)
     ix = await fake.slash(
         world.alice, world.general, "checkin schedule", time="10:00", timezone="UTC", reminder=0
@@ -151,8 +149,7 @@ async def test_a_scheduled_round_tells_each_partner_once_by_their_setting_or_in_
 async def test_the_reminder_reaches_who_has_not_answered_once(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     await nudges(fake, world, world.bob, False)
     ix = await fake.slash(
         world.alice, world.general, "checkin schedule", time="10:00", timezone="UTC", reminder=60
@@ -258,8 +255,7 @@ async def share_exercise_reflection(attune: BotHarness, world: Any) -> Any:
 
 async def share_chart(attune: BotHarness, world: Any) -> Any:
     """The chart needs check-ins both answered on three days first."""
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     await ok(await fake.slash(world.alice, world.general, "checkin schedule", time="09:30", timezone="UTC"))
     thread = next(t for t in fake.threads_in(world.general) if world.bob.id in t.member_ids)
     for day in (2, 3, 4):  # scheduled from 2 March, 08:00: first due that day at 09:30

@@ -95,8 +95,7 @@ async def every_flow(attune: BotHarness, world: Any) -> Typed:
 
     await ok(await fake.slash(alice, here, "timezone", zone="Europe/Paris"))
     await ok(await fake.slash(alice, here, "checkin now"))
-    dispatcher = attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
     await dispatcher.tick()
     posted = await fake.wait_for_message(thread, lambda m: "attune:checkin:answer" in str(m.buttons()))
     alice_answer, bob_answer = "Alice answer: lighter after our walk", "Bob answer: proud of us this week"
@@ -243,8 +242,7 @@ async def test_the_markdown_export_is_written_for_a_person(attune: BotHarness, w
     # A personal check-in, answered by DM: kept in the journal, under its question.
     await ok(await fake.slash(alice, here, "checkin personal set", time="8am", timezone="Europe/Paris"))
     attune.clock.set(datetime(2026, 3, 3, 7, 0, 1, tzinfo=UTC))  # 08:00 in Paris
-    dispatcher = attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
     await dispatcher.tick()
     await attune.settle()
     dm = next(m for m in fake.dm_messages(alice) if "Write" in str(m.buttons()))

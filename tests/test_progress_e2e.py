@@ -37,8 +37,7 @@ async def answer(fake: Any, user: Any, message: Any, mood: str, text: str) -> No
 
 
 async def round_together(attune: BotHarness, world: Any, thread: Any, alice_mood: str, bob_mood: str) -> None:
-    fake, dispatcher = attune.fake, attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    fake, dispatcher = attune.fake, attune.checkin_job
     revealed = len(query(attune, "SELECT 1 FROM checkin_rounds WHERE status = 'revealed'"))
     await (await fake.slash(world.alice, world.general, "checkin now")).response()
     await attune.settle()  # the check-in is posted before the reply
@@ -133,8 +132,7 @@ async def test_weekly_summary_arrives_at_its_time_once_with_titles_only(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
     fake, bot = attune.fake, attune.running
-    assert bot.progress_dispatcher is not None
-    await bot.progress_dispatcher.tick()  # gives the couple its default: Sunday 19:00 (server time, UTC)
+    await attune.progress_job.tick()  # gives the couple its default: Sunday 19:00 (server time, UTC)
     (settings,) = query(
         attune, "SELECT weekday, local_time, timezone, next_due_at FROM progress_summary_settings"
     )
@@ -155,12 +153,12 @@ async def test_weekly_summary_arrives_at_its_time_once_with_titles_only(
         return [m for m in fake.messages_in(couple) if "Your week together" in m.text()]
 
     attune.clock.set(datetime(2026, 3, 8, 18, 59, tzinfo=UTC))
-    await bot.progress_dispatcher.tick()
+    await attune.progress_job.tick()
     assert summaries() == []
 
     attune.clock.set(datetime(2026, 3, 8, 19, 0, 20, tzinfo=UTC))
-    await bot.progress_dispatcher.tick()
-    await bot.progress_dispatcher.tick()
+    await attune.progress_job.tick()
+    await attune.progress_job.tick()
     (summary,) = summaries()
     text = summary.text()
     assert "1 posted, 1 answered by you both" in text
@@ -172,8 +170,7 @@ async def test_weekly_summary_arrives_at_its_time_once_with_titles_only(
     assert [m for m in fake.dm_messages(world.alice) if "/progress checkup" in m.text()] == []
 
     await attune.restart()
-    assert attune.running.progress_dispatcher is not None
-    await attune.running.progress_dispatcher.tick()
+    await attune.progress_job.tick()
     assert len(summaries()) == 1, "a restart never posts it twice"
 
     change = await fake.slash(world.bob, world.general, "progress summary", day="wed", time="8pm")
@@ -181,7 +178,7 @@ async def test_weekly_summary_arrives_at_its_time_once_with_titles_only(
     assert change.ephemeral and "Wednesdays at 20:00" in change.text()
     await fake.wait_for_message(couple, lambda m: "set your weekly summary" in m.content)
     attune.clock.set(datetime(2026, 3, 11, 20, 0, 10, tzinfo=UTC))
-    await attune.running.progress_dispatcher.tick()
+    await attune.progress_job.tick()
     assert len(summaries()) == 2
     assert [m for m in fake.dm_messages(world.alice) if "/progress checkup" in m.text()] == []
 
@@ -189,16 +186,15 @@ async def test_weekly_summary_arrives_at_its_time_once_with_titles_only(
     await off.response()
     assert "off" in off.text()
     attune.clock.set(datetime(2026, 3, 18, 20, 0, 10, tzinfo=UTC))
-    await attune.running.progress_dispatcher.tick()
+    await attune.progress_job.tick()
     assert len(summaries()) == 2
 
 
 async def test_one_heads_up_before_the_streak_would_break(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
-    fake, bot = attune.fake, attune.running
-    checkins, progress = bot.checkin_dispatcher, bot.progress_dispatcher
-    assert checkins is not None and progress is not None
+    fake = attune.fake
+    checkins, progress = attune.checkin_job, attune.progress_job
     await (
         await fake.slash(world.alice, world.general, "checkin schedule", time="09:30", timezone="UTC")
     ).response()
@@ -227,8 +223,7 @@ async def test_one_heads_up_before_the_streak_would_break(
     assert len(heads_ups()) == 1
     assert "2 together in a row" in heads_ups()[0].content
     await attune.restart()
-    assert attune.running.progress_dispatcher is not None
-    await attune.running.progress_dispatcher.tick()
+    await attune.progress_job.tick()
     assert len(heads_ups()) == 1
 
 

@@ -57,8 +57,7 @@ async def scheduled_round(
 ) -> None:
     """The daily 09:30 check-in of 2026-03-<day>, answered by both (scheduled: /checkin now has a
     cooldown in real seconds, and a week of rounds in a test takes only a few)."""
-    dispatcher = attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
     attune.clock.set(datetime(2026, 3, day, 9, 30, 5, tzinfo=UTC))
     await dispatcher.tick()
     await attune.settle()
@@ -78,14 +77,13 @@ async def show(attune: BotHarness, user: Any, channel: Any) -> Any:
 async def test_the_weekly_summary_shows_only_what_the_couple_did_together(
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
-    fake, bot = attune.fake, attune.running
-    assert bot.progress_dispatcher is not None
-    await bot.progress_dispatcher.tick()  # the couple's default: Sundays at 19:00 (UTC here)
+    fake = attune.fake
+    await attune.progress_job.tick()  # the couple's default: Sundays at 19:00 (UTC here)
     await round_together(attune, world, couple, "4", "3")
     title = await bob_works_on_his_own(attune, world)
 
     attune.clock.set(datetime(2026, 3, 8, 19, 0, 20, tzinfo=UTC))
-    await bot.progress_dispatcher.tick()
+    await attune.progress_job.tick()
     await attune.settle()
     (summary,) = [m for m in fake.messages_in(couple) if "Your week together" in m.text()]
     text = summary.text()

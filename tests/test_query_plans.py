@@ -117,8 +117,7 @@ async def drive_everything(attune: BotHarness, world: Any) -> None:
     fake, general, alice, bob, carol = attune.fake, world.general, world.alice, world.bob, world.carol
     attune.clock.set(START)
     thread = await pair(attune, world, alice, bob)
-    dispatcher = attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
 
     async def slash(user: Any, command: str, **options: Any) -> Any:
         return await step(lambda: fake.slash(user, general, command, **options))
@@ -202,9 +201,8 @@ async def drive_everything(attune: BotHarness, world: Any) -> None:
     await slash(carol, "pair cancel")
     await slash(carol, "pair invite", partner=world.dave)
     attune.clock.set(datetime(2026, 3, 13, 8, 0, tzinfo=UTC))
-    await attune.running.get_cog("PairCog").invitations.tick()  # type: ignore[union-attr]
-    progress = attune.running.progress_dispatcher
-    assert progress is not None
+    await attune.invitation_job.tick()
+    progress = attune.progress_job
     await progress.tick()  # weekly summaries, heads-ups
     attune.clock.set(datetime(2026, 4, 2, 12, 0, tzinfo=UTC))  # past the couple's first month
     await progress.tick()  # and the monthly check-up offer

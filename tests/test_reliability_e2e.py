@@ -34,8 +34,7 @@ async def opened(attune: BotHarness, user: Any, channel: Any, command: str, **op
 
 async def round_post(attune: BotHarness, world: Any, thread: Any) -> Any:
     await ok(await attune.fake.slash(world.alice, world.general, "checkin now"))
-    dispatcher = attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
     await dispatcher.tick()
     return await attune.fake.wait_for_message(
         thread, lambda m: "attune:checkin:answer" in str(m.buttons()) and not m.get("flags")
@@ -107,8 +106,7 @@ async def test_a_personal_check_in_typed_across_a_restart_lands_in_the_journal(
     fake = attune.fake
     await ok(await fake.slash(world.carol, world.general, "checkin personal set", time="8am", timezone="UTC"))
     attune.clock.set(START.replace(day=START.day + 1, hour=8, second=1))
-    dispatcher = attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
     await dispatcher.tick()
     dm = await fake.wait_for_message(fake.dm_channel(world.carol), lambda m: "Write" in str(m.buttons()))
     writing = await fake.press(world.carol, dm, "Write")
@@ -211,8 +209,7 @@ async def test_closed_dms_cost_at_most_a_few_failing_requests_per_person_per_day
     attune: BotHarness, world: Any, couple: Any
 ) -> None:
     fake = attune.fake
-    dispatcher = attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
     dms_before = len(fake.dm_messages(world.bob))  # the pairing invitation's copy
     fake.close_dms(world.bob)
     for day in range(2):

@@ -169,9 +169,8 @@ async def test_the_checkup_form_says_inside_it_that_it_is_private(attune: BotHar
 async def test_the_monthly_checkup_dm_waits_for_the_first_month_then_comes_monthly(
     attune: BotHarness, world: Any
 ) -> None:
-    fake, bot = attune.fake, attune.running
-    progress = bot.progress_dispatcher
-    assert progress is not None
+    fake = attune.fake
+    progress = attune.progress_job
     paired_at = datetime(2026, 3, 8, 18, 55, tzinfo=UTC)  # a Sunday, minutes before the weekly summary
     attune.clock.set(paired_at)
     thread = await pair(attune, world, world.alice, world.bob)
@@ -267,8 +266,7 @@ async def test_answering_do_i_feel_safe_is_followed_by_the_safety_guidance(
     assert_safety_guidance(attune, guidance.text(), lead)
 
     # A personal check-in by DM that asks the same question.
-    dispatcher = bot.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
 
     async def choose(owner: str, kind: str, used: dict[str, set[str]]) -> tuple[Prompt, bool]:
         return safe_prompt, False

@@ -43,8 +43,7 @@ async def test_entries_and_answers_are_committed_before_the_acknowledgement(
     thread = await pair(attune, world, world.alice, world.bob)
     await (await fake.slash(world.alice, world.general, "checkin now")).response()
     await attune.settle()  # the check-in is posted before the reply
-    dispatcher = attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
     await dispatcher.tick()
     round_message = await fake.wait_for_message(
         thread, lambda m: any("attune:checkin:answer" in (b[1] or "") for b in m.buttons())
@@ -95,8 +94,7 @@ async def test_a_personal_answer_is_committed_before_the_ack_and_its_round_marke
     attune: BotHarness, world: Any
 ) -> None:
     fake = attune.fake
-    dispatcher = attune.running.checkin_dispatcher
-    assert dispatcher is not None
+    dispatcher = attune.checkin_job
     attune.clock.set(datetime(2026, 3, 3, 7, 0, tzinfo=UTC))
     await (
         await fake.slash(world.carol, world.general, "checkin personal set", time="8am", timezone="UTC")

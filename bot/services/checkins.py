@@ -6,13 +6,14 @@ import random
 import zoneinfo
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from bot.clock import Clock, from_unix, unix
 from bot.content import ContentLibrary, Prompt
 from bot.errors import NotFound, UserFacingError
 from bot.records.checkins import Answer, DueSchedule, Occurrence, Round, Schedule
 from bot.repositories.checkins import CheckinRepository
+from bot.services.checkin_rounds import CheckinRounds
 from bot.timeparse import (
     describe_days,
     next_occurrence,
@@ -23,14 +24,8 @@ from bot.timeparse import (
 )
 
 PAUSED_INDEFINITELY = "9999-12-31"
-ROUND_OPEN_HOURS = 24
 ANSWER_MAX = 2000
 DUE_BATCH = 500
-# A post that failed is tried again after 1, 2, 4... minutes, at most an hour apart; a round is
-# never posted past the missed-round grace, and a reveal not past a day.
-RETRY_FIRST_SECONDS = 60
-RETRY_MAX_SECONDS = 3600
-REVEAL_GIVE_UP = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -48,14 +43,14 @@ class HistoryPage:
     rounds: list[tuple[Round, list[Answer]]]
 
 
-class CheckinService:
+class CheckinService(CheckinRounds):
+    """Schedules, what falls due, history and answers; posting rounds is in its base, CheckinRounds."""
+
     def __init__(
         self, repo: CheckinRepository, content: ContentLibrary, clock: Clock, grace_minutes: int
     ) -> None:
-        self.repo = repo
+        super().__init__(repo, clock, grace_minutes)
         self._content = content
-        self._clock = clock
-        self._grace = timedelta(minutes=grace_minutes)
         self._random = random.Random()
 
     # -- schedules -----------------------------------------------------------------------------
@@ -111,6 +106,12 @@ class CheckinService:
             )
         await self.repo.set_skip_next(schedule.id, unix(self._clock.now()))
         return from_unix(schedule.next_due_at)
+
+    async def schedule_for_couple(self, couple_id: int) -> Schedule | None:
+        return await self.repo.schedule_for_couple(couple_id)
+
+    async def schedule_for_person(self, user_id: int) -> Schedule | None:
+        return await self.repo.schedule_for_person(user_id)
 
     async def turn_off(self, schedule: Schedule) -> None:
         await self.repo.delete_schedule(schedule.id)
@@ -243,25 +244,7 @@ class CheckinService:
             started_by=started_by,
         )
 
-    # -- posting: late rounds and retries ------------------------------------------------------
-
-    def too_late_to_post(self, round_: Round) -> bool:
-        """A round older than the grace is missed, never posted: after an outage, a thread gets
-        today's check-in, not a flood of stale ones hours late."""
-        return self._clock.now() - from_unix(round_.due_at) > self._grace
-
-    def too_late_to_reveal(self, round_: Round) -> bool:
-        revealed = round_.revealed_at if round_.revealed_at is not None else round_.due_at
-        return self._clock.now() - from_unix(revealed) > REVEAL_GIVE_UP
-
-    def retry_at(self, attempt: int) -> int:
-        """When to try again if try number `attempt` fails."""
-        delay: int = min(RETRY_FIRST_SECONDS * 2 ** max(0, attempt - 1), RETRY_MAX_SECONDS)
-        return unix(self._clock.now()) + delay
-
-    def timers_for(self, schedule_reminder: int | None, posted_at: datetime) -> tuple[int | None, int]:
-        remind = None if schedule_reminder is None else unix(posted_at + timedelta(minutes=schedule_reminder))
-        return remind, unix(posted_at + timedelta(hours=ROUND_OPEN_HOURS))
+    # -- prompts -------------------------------------------------------------------------------
 
     def prompt_text(self, prompt_id: str) -> str:
         prompt = self._content.prompt(prompt_id)

@@ -10,7 +10,7 @@ from bot.clock import Clock, from_unix, unix
 from bot.content import ContentLibrary
 from bot.errors import NotFound, UserFacingError
 from bot.records.couples import Couple
-from bot.records.progress import MoodPoint, OpenRound, Share, SummarySettings
+from bot.records.progress import MoodPoint, OpenRound, Share, SummaryPost, SummarySettings
 from bot.repositories.progress import ProgressRepository
 from bot.services.checkins import CheckinService
 from bot.services.checkups import CheckupService
@@ -335,6 +335,18 @@ class ProgressService(CheckupService):
             prompt=REFLECTION_PROMPTS[(week_number + couple.id) % len(REFLECTION_PROMPTS)],
         )
 
+    async def claim_pending_summaries(self, limit: int) -> list[SummaryPost]:
+        return await self.repo.claim_pending_summaries(limit=limit)
+
+    async def release_summary(self, post_id: int) -> None:
+        await self.repo.release_summary(post_id)
+
+    async def skip_summary(self, post_id: int) -> None:
+        await self.repo.skip_summary(post_id)
+
+    async def finish_summary(self, post_id: int, channel_id: int, message_id: int) -> None:
+        await self.repo.finish_summary(post_id, channel_id, message_id, unix(self.now()))
+
     # -- heads-up ----------------------------------------------------------------------------------
 
     async def heads_up_rounds(self) -> list[tuple[OpenRound, Streak]]:
@@ -352,3 +364,9 @@ class ProgressService(CheckupService):
             if heads_up_due(history, due_at, from_unix(open_round.closes_at), now):
                 found.append((open_round, streak(history)))
         return found
+
+    async def claim_heads_up(self, round_id: int, couple_id: int) -> bool:
+        return await self.repo.claim_heads_up(round_id, couple_id, unix(self.now()))
+
+    async def finish_heads_up(self, round_id: int, message_id: int | None) -> None:
+        await self.repo.finish_heads_up(round_id, message_id)

@@ -1,3 +1,5 @@
+"""/checkin and /timezone: schedules, /checkin now, history and how each person is told."""
+
 from __future__ import annotations
 
 import contextlib
@@ -12,9 +14,12 @@ from bot.clock import unix
 from bot.cooldowns import limit
 from bot.errors import UserFacingError
 from bot.records.checkins import Schedule
+from bot.records.couples import Couple
+from bot.services.checkins import CheckinService
 from bot.timeparse import parse_zone, zone_choices
-from cogs.checkins.dispatch import round_link
+from cogs.checkins.dispatch import CheckinDispatcher
 from cogs.checkins.history import render_history
+from cogs.checkins.posting import round_link
 from cogs.checkins.trouble import trouble_notice
 
 REMINDER_CHOICES = [
@@ -39,7 +44,7 @@ NOT_IN_A_COUPLE = "You're not paired with anyone in this server yet. `/pair invi
 
 
 async def zone_autocomplete(
-    interaction: discord.Interaction[Any], current: str
+    interaction: discord.Interaction[AttuneBot], current: str
 ) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=zone, value=zone) for zone in zone_choices(current)]
 
@@ -48,14 +53,15 @@ class CheckinCog(commands.Cog):
     checkin = app_commands.Group(name="checkin", description="Check-ins: a gentle daily rhythm together")
     personal = app_commands.Group(name="personal", description="Your own check-ins by DM", parent=checkin)
 
-    def __init__(self, bot: AttuneBot) -> None:
+    def __init__(self, bot: AttuneBot, dispatcher: CheckinDispatcher) -> None:
         self.bot = bot
+        self.dispatcher = dispatcher  # the check-in job: /checkin now posts through it
 
     @property
-    def service(self) -> Any:
+    def service(self) -> CheckinService:
         return self.bot.services.checkins
 
-    async def _couple(self, interaction: discord.Interaction[AttuneBot]) -> Any:
+    async def _couple(self, interaction: discord.Interaction[AttuneBot]) -> Couple:
         if interaction.guild_id is None:
             raise UserFacingError("Couple check-ins live in your server: please use this there.")
         # Paused (a partner isn't in the server right now) says so, and that it picks up on return.
@@ -63,9 +69,9 @@ class CheckinCog(commands.Cog):
             interaction.guild_id, interaction.user.id, not_paired=NOT_IN_A_COUPLE
         )
 
-    async def _couple_schedule(self, interaction: discord.Interaction[AttuneBot]) -> tuple[Any, Schedule]:
+    async def _couple_schedule(self, interaction: discord.Interaction[AttuneBot]) -> tuple[Couple, Schedule]:
         couple = await self._couple(interaction)
-        schedule = await self.service.repo.schedule_for_couple(couple.id)
+        schedule = await self.service.schedule_for_couple(couple.id)
         if schedule is None:
             raise UserFacingError(
                 "You don't have check-ins scheduled yet. `/checkin schedule time:21:00` sets them up."
@@ -78,7 +84,7 @@ class CheckinCog(commands.Cog):
         zone = await self.bot.services.couples.timezone_for(interaction.user.id, interaction.guild_id)
         return str(zone.key)
 
-    async def _tell_thread(self, couple: Any, text: str) -> None:
+    async def _tell_thread(self, couple: Couple, text: str) -> None:
         try:
             thread = await self.bot.threads.ensure_thread(couple)
             await thread.send(text, allowed_mentions=discord.AllowedMentions.none())
@@ -164,15 +170,13 @@ class CheckinCog(commands.Cog):
     @limit("checkin now")
     async def now(self, interaction: discord.Interaction[AttuneBot]) -> None:
         couple = await self._couple(interaction)
-        dispatcher = self.bot.checkin_dispatcher
-        assert dispatcher is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         # Reachable first (recreated if deleted): a check-in is promised only where it can arrive.
         await self.bot.threads.ensure_thread(couple)
         round_id = await self.service.start_now(
             couple_id=couple.id, user_id=None, started_by=interaction.user.id
         )
-        posted = await dispatcher.post_now(round_id)
+        posted = await self.dispatcher.post_now(round_id)
         if posted is not None and posted.status == "open" and posted.message_id is not None:
             text = f"Your check-in is in your thread now: {round_link(couple.guild_id, posted)}"
         else:
@@ -242,7 +246,7 @@ class CheckinCog(commands.Cog):
 
     @personal.command(name="off", description="Stop your personal check-ins")
     async def personal_off(self, interaction: discord.Interaction[AttuneBot]) -> None:
-        schedule = await self.service.repo.schedule_for_person(interaction.user.id)
+        schedule = await self.service.schedule_for_person(interaction.user.id)
         if schedule is None:
             raise UserFacingError("You don't have personal check-ins set up, so there's nothing to turn off.")
         await self.service.turn_off(schedule)
@@ -263,12 +267,13 @@ class CheckinCog(commands.Cog):
         await interaction.response.send_message(f"Your time zone is now {parsed.key}.", ephemeral=True)
 
     def _wake(self) -> None:
-        if self.bot.checkin_dispatcher is not None:
-            self.bot.checkin_dispatcher.wake()
+        self.dispatcher.wake()
 
     @commands.Cog.listener()
     async def on_app_command_completion(
-        self, interaction: discord.Interaction[AttuneBot], command: Any
+        self,
+        interaction: discord.Interaction[AttuneBot],
+        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
     ) -> None:
         # DMs had failed: now that the person is here, tell them once, privately, and try DMs again.
         if await self.bot.services.people.take_unreachable_notice(interaction.user.id):

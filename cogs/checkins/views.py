@@ -28,9 +28,7 @@ class AnswerButton(AttuneButton, route="checkin:answer:{round_id}"):
         return True
 
     async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
-        dispatcher = interaction.client.checkin_dispatcher
-        assert dispatcher is not None
-        await open_answer(dispatcher, interaction, self.round_id)
+        await open_answer(interaction, self.round_id)
 
 
 class WriteButton(AttuneButton, route="checkin:write:{round_id}"):

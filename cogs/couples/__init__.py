@@ -13,4 +13,4 @@ async def setup(bot: AttuneBot) -> None:
     await bot.add_cog(SetupCog(bot))
     await bot.add_cog(PairCog(bot, sweeper))
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
-    sweeper.install()
+    await bot.add_cog(sweeper)  # installs the job; unloading the extension stops it

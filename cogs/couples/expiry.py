@@ -3,7 +3,8 @@ button, and their messages closed like any other ending (bot.services.couples ho
 
 One APScheduler job, every few minutes; tests call `tick()` after moving the FakeClock. A tick is
 idempotent: an invitation is expired once, and a public copy that could not be deleted yet (Discord
-failing for a moment) is tried again on the next tick until it is gone.
+failing for a moment) is tried again on the next tick until it is gone. A cog of its own: installed
+when the extension loads, stopped when it unloads.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from bot.jobs import install_interval_job
+from bot.jobs import IntervalJob, JobCog
 from cogs.couples.views import refresh_invitation_messages, remove_public_copy
 
 if TYPE_CHECKING:
@@ -24,13 +25,11 @@ JOB_ID = "attune:couples:invitations"
 INTERVAL_SECONDS = 120
 
 
-class InvitationSweeper:
+class InvitationSweeper(JobCog):
     def __init__(self, bot: AttuneBot) -> None:
         self.bot = bot
+        self.job = IntervalJob(bot.scheduler, self.run_job, job_id=JOB_ID, seconds=INTERVAL_SECONDS)
         self._lock = asyncio.Lock()
-
-    def install(self) -> None:
-        install_interval_job(self.bot.scheduler, self.run_job, job_id=JOB_ID, seconds=INTERVAL_SECONDS)
 
     async def run_job(self) -> None:
         try:

@@ -9,11 +9,10 @@ from cogs.progress.views import DYNAMIC_ITEMS, MODALS
 
 
 async def setup(bot: AttuneBot) -> None:
-    bot.progress_dispatcher = ProgressDispatcher(bot)
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
     bot.modals.add(*MODALS)
     await bot.add_cog(ProgressCog(bot))
-    bot.progress_dispatcher.install()
+    await bot.add_cog(ProgressDispatcher(bot))  # installs the job; unloading the extension stops it
 
 
 async def teardown(bot: AttuneBot) -> None:

@@ -2,7 +2,7 @@
 
 Everything is recorded before it is posted (a summary row is claimed 'posting', a heads-up row is
 inserted), so a restart or a second tick never posts anything twice. Tests call `tick()` after
-moving the FakeClock.
+moving the FakeClock. A cog of its own: installed when the extension loads, stopped when it unloads.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.clock import unix
-from bot.jobs import install_interval_job
+from bot.jobs import IntervalJob, JobCog
 from bot.ui import ATTUNE_COLOUR
 
 if TYPE_CHECKING:
@@ -62,15 +62,12 @@ def summary_embed(summary: WeeklySummary) -> discord.Embed:
     return embed
 
 
-class ProgressDispatcher:
+class ProgressDispatcher(JobCog):
     def __init__(self, bot: AttuneBot) -> None:
         self.bot = bot
         self.service = bot.services.progress
-        self.repo = bot.services.progress.repo
+        self.job = IntervalJob(bot.scheduler, self.run_job, job_id=JOB_ID, seconds=INTERVAL_SECONDS)
         self._tick_lock = asyncio.Lock()
-
-    def install(self) -> None:
-        install_interval_job(self.bot.scheduler, self.run_job, job_id=JOB_ID, seconds=INTERVAL_SECONDS)
 
     async def run_job(self) -> None:
         try:
@@ -87,12 +84,12 @@ class ProgressDispatcher:
         """Record due summaries, post them, send heads-ups. Safe to run at any time."""
         async with self._tick_lock:
             await self.service.record_due_summaries()
-            for post in await self.repo.claim_pending_summaries(limit=500):
+            for post in await self.service.claim_pending_summaries(limit=500):
                 try:
                     await self._post_summary(post)
                 except Exception:
                     log.exception("Weekly summary %s could not be posted; will retry", post.id)
-                    await self.repo.release_summary(post.id)
+                    await self.service.release_summary(post.id)
             for open_round, streak in await self.service.heads_up_rounds():
                 try:
                     await self._heads_up(open_round, streak)
@@ -109,14 +106,14 @@ class ProgressDispatcher:
     async def _post_summary(self, post: SummaryPost) -> None:
         couple = await self.bot.services.couples.couple_by_id(post.couple_id)
         if couple is None or couple.status != "active":
-            await self.repo.skip_summary(post.id)
+            await self.service.skip_summary(post.id)
             return
         summary = await self.service.weekly_summary(couple, post.due_at)
         thread = await self.bot.threads.ensure_thread(couple)
         message = await thread.send(
             embed=summary_embed(summary), allowed_mentions=discord.AllowedMentions.none()
         )
-        await self.repo.finish_summary(post.id, thread.id, message.id, unix(self.service.now()))
+        await self.service.finish_summary(post.id, thread.id, message.id)
 
     # -- the one heads-up ----------------------------------------------------------------------
 
@@ -124,7 +121,7 @@ class ProgressDispatcher:
         couple = await self.bot.services.couples.couple_by_id(open_round.couple_id)
         if couple is None or couple.status != "active":
             return
-        if not await self.repo.claim_heads_up(open_round.round_id, couple.id, unix(self.service.now())):
+        if not await self.service.claim_heads_up(open_round.round_id, couple.id):
             return  # already sent (or being sent): once, ever
         message_id: int | None = None
         try:
@@ -137,7 +134,7 @@ class ProgressDispatcher:
             )
             message_id = message.id
         finally:
-            await self.repo.finish_heads_up(open_round.round_id, message_id)
+            await self.service.finish_heads_up(open_round.round_id, message_id)
 
     # -- the monthly checkup offer -------------------------------------------------------------
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import importlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.__main__ import serve
 from bot.client import AttuneBot
 from bot.config import Settings, load_settings
 from tests.support.clock import FakeClock
+
+if TYPE_CHECKING:
+    from cogs.checkins.dispatch import CheckinDispatcher
+    from cogs.couples.expiry import InvitationSweeper
+    from cogs.progress.dispatch import ProgressDispatcher
 
 TEST_KEY = base64.urlsafe_b64encode(bytes(range(32))).decode()
 
@@ -107,3 +113,38 @@ class BotHarness:
     def running(self) -> AttuneBot:
         assert self.bot is not None, "start the bot first"
         return self.bot
+
+    @property
+    def checkin_job(self) -> CheckinDispatcher:
+        return checkin_job(self.running)
+
+    @property
+    def progress_job(self) -> ProgressDispatcher:
+        return progress_job(self.running)
+
+    @property
+    def invitation_job(self) -> InvitationSweeper:
+        return invitation_job(self.running)
+
+
+# Each feature's scheduled job is a cog of its extension. discord.py imports an extension's modules
+# afresh each time a bot loads it, so the class to look for is the one this bot loaded, not one
+# imported when this file was.
+
+
+def checkin_job(bot: AttuneBot) -> CheckinDispatcher:
+    """The check-in job (posting rounds, nudges, reveals to retry, reminders, closes) of `bot`."""
+    job: CheckinDispatcher = importlib.import_module("cogs.checkins.dispatch").CheckinDispatcher.of(bot)
+    return job
+
+
+def progress_job(bot: AttuneBot) -> ProgressDispatcher:
+    """The progress job (weekly summaries, heads-ups, check-up offers) of `bot`."""
+    job: ProgressDispatcher = importlib.import_module("cogs.progress.dispatch").ProgressDispatcher.of(bot)
+    return job
+
+
+def invitation_job(bot: AttuneBot) -> InvitationSweeper:
+    """The invitation expiry job of `bot`."""
+    job: InvitationSweeper = importlib.import_module("cogs.couples.expiry").InvitationSweeper.of(bot)
+    return job
