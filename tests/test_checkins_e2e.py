@@ -163,14 +163,14 @@ async def test_a_crash_between_recording_and_posting_does_not_post_twice(
     await (await fake.slash(world.alice, world.general, "checkin now")).response()
     await attune.settle()  # the check-in is posted before the reply
     # The post reached Discord, but the process died before recording it.
-    original = bot.services.checkins.repo.mark_posted
+    original = bot.services.checkins._repo.mark_posted
 
     async def crash(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("killed")
 
-    bot.services.checkins.repo.mark_posted = crash  # type: ignore[method-assign]
+    bot.services.checkins._repo.mark_posted = crash  # type: ignore[method-assign]
     await attune.checkin_job.tick()
-    bot.services.checkins.repo.mark_posted = original  # type: ignore[method-assign]
+    bot.services.checkins._repo.mark_posted = original  # type: ignore[method-assign]
     assert len(round_messages(fake, couple)) == 1
     await attune.restart()
     await attune.checkin_job.tick()
@@ -363,7 +363,7 @@ async def test_prompts_do_not_repeat_until_the_bank_is_used_up(
     assert found is not None
     bank = len(bot.content.partner_prompts)
     ids = [await bot.services.checkins.start_now(couple_id=found.id, user_id=None) for _ in range(bank + 1)]
-    prompts = [(await bot.services.checkins.repo.round(i)).prompt_id for i in ids]  # type: ignore[union-attr]
+    prompts = [(await bot.services.checkins._repo.round(i)).prompt_id for i in ids]  # type: ignore[union-attr]
     assert len(set(prompts[:bank])) == bank
     assert prompts[bank] in prompts[:bank]
 

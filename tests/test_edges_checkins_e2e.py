@@ -74,7 +74,7 @@ async def test_a_crash_between_posting_a_reveal_and_recording_it_does_not_post_i
     await checkin_now(attune, world.alice, world.general)
     posted = round_messages(fake, couple)[0]
     await answer(fake, world.alice, posted, "4", "Quiet evening")
-    repo = bot.services.checkins.repo
+    repo = bot.services.checkins._repo
     original = repo.mark_reveal_posted
 
     async def crash(*args: Any, **kwargs: Any) -> None:

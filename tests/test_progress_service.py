@@ -180,7 +180,7 @@ async def test_weekly_summary_defaults_to_sunday_evening_local_and_is_recorded_o
     await add_couple(database, 1, ALICE, BOB)
     await add_schedule(database, 1)  # the couple's check-ins are in Europe/Paris
     await service.record_due_summaries()
-    settings = await service.repo.summary_settings(1)
+    settings = await service._repo.summary_settings(1)
     assert settings is not None and settings.enabled and settings.timezone == "Europe/Paris"
     assert settings.next_due_at == unix(datetime(2026, 4, 5, 17, 0, tzinfo=UTC))  # Sunday 19:00 CEST
 
@@ -189,7 +189,7 @@ async def test_weekly_summary_defaults_to_sunday_evening_local_and_is_recorded_o
     await service.record_due_summaries()
     rows = await database.fetchall("SELECT couple_id, due_at, status FROM progress_summaries")
     assert [tuple(r) for r in rows] == [(1, settings.next_due_at, "pending")]
-    moved = await service.repo.summary_settings(1)
+    moved = await service._repo.summary_settings(1)
     assert moved is not None and moved.next_due_at == unix(datetime(2026, 4, 12, 17, 0, tzinfo=UTC))
 
     couple = await service._couples.couple_by_id(1)
@@ -230,7 +230,7 @@ async def test_a_long_downtime_never_posts_a_stale_summary(
     await service.record_due_summaries()
     rows = await database.fetchall("SELECT status FROM progress_summaries")
     assert [r[0] for r in rows] == ["missed"], "one stale occurrence recorded, never a backlog posted"
-    settings = await service.repo.summary_settings(1)
+    settings = await service._repo.summary_settings(1)
     assert settings is not None and settings.next_due_at == unix(datetime(2026, 4, 26, 19, 0, tzinfo=UTC))
 
 
@@ -251,8 +251,8 @@ async def test_heads_up_before_the_streak_would_break_is_claimed_once(
     clock.advance(hours=2)
     found = await service.heads_up_rounds()
     assert [(r.round_id, s.current) for r, s in found] == [(open_id, 2)]
-    assert await service.repo.claim_heads_up(open_id, 1, unix(NOW))
-    assert not await service.repo.claim_heads_up(open_id, 1, unix(NOW)), "only once"
+    assert await service._repo.claim_heads_up(open_id, 1, unix(NOW))
+    assert not await service._repo.claim_heads_up(open_id, 1, unix(NOW)), "only once"
     assert await service.heads_up_rounds() == []
 
 

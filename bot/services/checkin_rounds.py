@@ -24,22 +24,22 @@ class CheckinRounds:
     """The posting side of the check-in service (its base): claims, retries, timers and reveals."""
 
     def __init__(self, repo: CheckinRepository, clock: Clock, grace_minutes: int) -> None:
-        self.repo = repo
+        self._repo = repo
         self._clock = clock
         self._grace = timedelta(minutes=grace_minutes)
 
     async def round(self, round_id: int) -> Round | None:
-        return await self.repo.round(round_id)
+        return await self._repo.round(round_id)
 
     async def next_wake(self) -> int | None:
         """The earliest moment something falls due: a schedule, a reminder or a round closing."""
-        candidates = [t for t in (await self.repo.earliest_due(), await self.repo.earliest_timer()) if t]
+        candidates = [t for t in (await self._repo.earliest_due(), await self._repo.earliest_timer()) if t]
         return min(candidates) if candidates else None
 
     # -- posting rounds --------------------------------------------------------------------------
 
     async def rounds_to_post(self, after_id: int, limit: int, now: int, run_id: str) -> list[Round]:
-        return await self.repo.pending_rounds(after_id, limit, now, run_id)
+        return await self._repo.pending_rounds(after_id, limit, now, run_id)
 
     def too_late_to_post(self, round_: Round) -> bool:
         """A round older than the grace is missed, never posted: after an outage, a thread gets
@@ -59,15 +59,15 @@ class CheckinRounds:
         """Claim a round's post for the poster `run_id`; which try this is, or 0 when it is not to
         be posted by it: too late (recorded as missed), posted already, or being posted right now."""
         if self.too_late_to_post(round_):
-            await self.repo.mark_undeliverable(round_.id, "late")
+            await self._repo.mark_undeliverable(round_.id, "late")
             return 0
-        return await self.repo.claim_post(round_.id, run_id, self.retry_at(round_.post_attempts + 1))
+        return await self._repo.claim_post(round_.id, run_id, self.retry_at(round_.post_attempts + 1))
 
     async def release_claim(self, round_id: int, run_id: str) -> None:
-        await self.repo.release_claim(round_id, run_id)
+        await self._repo.release_claim(round_id, run_id)
 
     async def mark_undeliverable(self, round_id: int, reason: str) -> None:
-        await self.repo.mark_undeliverable(round_id, reason)
+        await self._repo.mark_undeliverable(round_id, reason)
 
     async def mark_posted(
         self, round_: Round, *, channel_id: int, message_id: int, nudge_to: Sequence[int] = ()
@@ -76,11 +76,11 @@ class CheckinRounds:
         without a schedule; never when turned off), a personal one never; both close a day later."""
         reminder: int | None = None
         if round_.couple_id is not None:
-            schedule = await self.repo.schedule_for_couple(round_.couple_id)
+            schedule = await self._repo.schedule_for_couple(round_.couple_id)
             reminder = schedule.reminder_minutes if schedule else DEFAULT_REMINDER_MINUTES
         posted = self._clock.now()
         remind_at, closes_at = self.timers_for(reminder, posted)
-        await self.repo.mark_posted(
+        await self._repo.mark_posted(
             round_.id,
             channel_id=channel_id,
             message_id=message_id,
@@ -93,27 +93,27 @@ class CheckinRounds:
     # -- after posting: nudges, reminders, closing -----------------------------------------------
 
     async def rounds_to_nudge(self, after_id: int, limit: int) -> list[Round]:
-        return await self.repo.unnudged_rounds(after_id, limit)
+        return await self._repo.unnudged_rounds(after_id, limit)
 
     async def claim_nudge(self, round_id: int) -> tuple[int, ...]:
-        return await self.repo.claim_nudge(round_id)
+        return await self._repo.claim_nudge(round_id)
 
     async def claim_reminders(self, now: int, limit: int) -> list[Round]:
-        return await self.repo.claim_reminders(now, limit)
+        return await self._repo.claim_reminders(now, limit)
 
     async def close_expired(self, now: int, limit: int) -> list[Round]:
-        return await self.repo.close_expired(now, limit)
+        return await self._repo.close_expired(now, limit)
 
     async def answered_user_ids(self, round_id: int) -> set[int]:
-        return await self.repo.answered_user_ids(round_id)
+        return await self._repo.answered_user_ids(round_id)
 
     async def mark_personal_answered(self, round_id: int, user_id: int) -> bool:
-        return await self.repo.mark_personal_answered(round_id, user_id)
+        return await self._repo.mark_personal_answered(round_id, user_id)
 
     # -- reveals ---------------------------------------------------------------------------------
 
     async def reveals_to_post(self, now: int, run_id: str, limit: int) -> list[Round]:
-        return await self.repo.unposted_reveals(now, run_id, limit)
+        return await self._repo.unposted_reveals(now, run_id, limit)
 
     def too_late_to_reveal(self, round_: Round) -> bool:
         revealed = round_.revealed_at if round_.revealed_at is not None else round_.due_at
@@ -121,11 +121,13 @@ class CheckinRounds:
 
     async def claim_reveal_post(self, round_: Round, run_id: str) -> int:
         """Claim the posting of a reveal for the poster `run_id`; which try this is, or 0."""
-        return await self.repo.claim_reveal_post(round_.id, run_id, self.retry_at(round_.reveal_attempts + 1))
+        return await self._repo.claim_reveal_post(
+            round_.id, run_id, self.retry_at(round_.reveal_attempts + 1)
+        )
 
     async def mark_reveal_posted(self, round_id: int, message_id: int) -> None:
-        await self.repo.mark_reveal_posted(round_id, message_id)
+        await self._repo.mark_reveal_posted(round_id, message_id)
 
     async def drop_reveal(self, round_id: int) -> None:
         """Stop trying to post this reveal; the answers stay in /checkin history."""
-        await self.repo.drop_reveal(round_id)
+        await self._repo.drop_reveal(round_id)

@@ -71,7 +71,7 @@ class CheckinService(CheckinRounds):
         zone = parse_zone(zone_name)
         now = self._clock.now()
         first = next_occurrence(now, at, days, zone)
-        return await self.repo.save_schedule(
+        return await self._repo.save_schedule(
             couple_id=couple_id,
             user_id=None if couple_id is not None else user_id,
             local_time=at.strftime("%H:%M"),
@@ -87,16 +87,16 @@ class CheckinService(CheckinRounds):
         zone = zoneinfo.ZoneInfo(schedule.timezone)
         today = self._clock.now().astimezone(zone).date()
         if until_text is None:
-            await self.repo.set_pause(schedule.id, PAUSED_INDEFINITELY, None, unix(self._clock.now()))
+            await self._repo.set_pause(schedule.id, PAUSED_INDEFINITELY, None, unix(self._clock.now()))
             return None
         until = parse_future_date(until_text, today)
         next_due = self._next_due(schedule, not_before=until)
-        await self.repo.set_pause(schedule.id, until.isoformat(), unix(next_due), unix(self._clock.now()))
+        await self._repo.set_pause(schedule.id, until.isoformat(), unix(next_due), unix(self._clock.now()))
         return until
 
     async def resume(self, schedule: Schedule) -> datetime:
         next_due = self._next_due(schedule)
-        await self.repo.set_pause(schedule.id, None, unix(next_due), unix(self._clock.now()))
+        await self._repo.set_pause(schedule.id, None, unix(next_due), unix(self._clock.now()))
         return next_due
 
     async def skip_next(self, schedule: Schedule) -> datetime:
@@ -104,17 +104,17 @@ class CheckinService(CheckinRounds):
             raise UserFacingError(
                 "Check-ins are paused, so there is nothing to skip. /checkin resume starts them again."
             )
-        await self.repo.set_skip_next(schedule.id, unix(self._clock.now()))
+        await self._repo.set_skip_next(schedule.id, unix(self._clock.now()))
         return from_unix(schedule.next_due_at)
 
     async def schedule_for_couple(self, couple_id: int) -> Schedule | None:
-        return await self.repo.schedule_for_couple(couple_id)
+        return await self._repo.schedule_for_couple(couple_id)
 
     async def schedule_for_person(self, user_id: int) -> Schedule | None:
-        return await self.repo.schedule_for_person(user_id)
+        return await self._repo.schedule_for_person(user_id)
 
     async def turn_off(self, schedule: Schedule) -> None:
-        await self.repo.delete_schedule(schedule.id)
+        await self._repo.delete_schedule(schedule.id)
 
     def _next_due(self, schedule: Schedule, not_before: date | None = None) -> datetime:
         return next_occurrence(
@@ -145,16 +145,16 @@ class CheckinService(CheckinRounds):
         """Record every occurrence due now, one batch (one transaction) at a time, yielding each
         batch's new pending round ids so the caller can post them while the next is recorded."""
         now = self._clock.now()
-        while due := await self.repo.due_schedules(unix(now), DUE_BATCH):
+        while due := await self._repo.due_schedules(unix(now), DUE_BATCH):
             plans: list[Occurrence] = []
             resets: set[str] = set()
-            used = await self.repo.used_prompts_of(sorted({item.schedule.owner for item in due}))
+            used = await self._repo.used_prompts_of(sorted({item.schedule.owner for item in due}))
             for item in due:
                 plan, reset = await self._plan(item, now, used)
                 plans.append(plan)
                 if reset:
                     resets.add(plan.owner)
-            yield await self.repo.apply(plans, unix(now), resets)
+            yield await self._repo.apply(plans, unix(now), resets)
             if len(due) < DUE_BATCH:
                 break
 
@@ -219,7 +219,7 @@ class CheckinService(CheckinRounds):
         """A prompt not used yet in this owner's cycle; when the bank is used up, a new cycle starts."""
         bank = self._content.partner_prompts if kind == "couple" else self._content.personal_prompts
         if owner not in used_cache:
-            used_cache[owner] = await self.repo.used_prompts(owner)
+            used_cache[owner] = await self._repo.used_prompts(owner)
         fresh = [prompt for prompt in bank if prompt.id not in used_cache[owner]]
         reset = not fresh
         chosen = self._random.choice(fresh or list(bank))
@@ -233,7 +233,7 @@ class CheckinService(CheckinRounds):
         kind = "couple" if couple_id is not None else "personal"
         owner = f"couple:{couple_id}" if couple_id is not None else f"person:{user_id}"
         prompt, reset = await self._choose_prompt(owner, kind, {})
-        return await self.repo.create_immediate_round(
+        return await self._repo.create_immediate_round(
             kind=kind,
             couple_id=couple_id,
             user_id=user_id,
@@ -254,11 +254,11 @@ class CheckinService(CheckinRounds):
 
     async def history_page(self, couple_id: int, page: int, per_page: int) -> HistoryPage:
         """One page of the couple's revealed rounds, newest first; `page` is clamped into range."""
-        total = await self.repo.count_revealed(couple_id)
+        total = await self._repo.count_revealed(couple_id)
         pages = max(1, -(-total // per_page))
         page = min(max(page, 0), pages - 1)
-        rounds = await self.repo.revealed_rounds(couple_id, page * per_page, per_page)
-        answers = await self.repo.answers_to_rounds([round_.id for round_ in rounds])
+        rounds = await self._repo.revealed_rounds(couple_id, page * per_page, per_page)
+        answers = await self._repo.answers_to_rounds([round_.id for round_ in rounds])
         return HistoryPage(
             page=page,
             pages=pages,
@@ -271,7 +271,7 @@ class CheckinService(CheckinRounds):
     async def round_for_partner(self, round_id: int, user_id: int) -> tuple[Round, Answer | None]:
         """A couple round one of its partners may answer, with their own answer so far (one query).
         Someone else's round behaves exactly like one that does not exist."""
-        found = await self.repo.round_for_partner(round_id, user_id)
+        found = await self._repo.round_for_partner(round_id, user_id)
         if found is None:
             raise NotFound("This check-in belongs to someone else, so it isn't yours to answer.")
         return found
@@ -291,15 +291,17 @@ class CheckinService(CheckinRounds):
         # One statement saves (committed before this returns) and says whether it was an edit and
         # whether the partner had answered. Only then can the round be ready: whichever partner
         # saves second sees the other's answer and makes the claim, so the first skips it.
-        saved = await self.repo.save_answer(round_.id, user_id, mood, text, unix(self._clock.now()))
+        saved = await self._repo.save_answer(round_.id, user_id, mood, text, unix(self._clock.now()))
         if saved is None:
             raise UserFacingError(
                 "This check-in has closed, so I couldn't save that here. "
                 "Your words matter: /journal write keeps them privately."
             )
         edited, partner_answered = saved
-        ready = partner_answered and await self.repo.claim_reveal(round_.id, unix(self._clock.now()), user_id)
+        ready = partner_answered and await self._repo.claim_reveal(
+            round_.id, unix(self._clock.now()), user_id
+        )
         return AnswerResult(round=round_, edited=edited, ready_to_reveal=ready)
 
     async def answers(self, round_id: int) -> list[Answer]:
-        return await self.repo.answers(round_id)
+        return await self._repo.answers(round_id)

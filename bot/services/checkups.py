@@ -44,7 +44,7 @@ class CheckupService:
         clock: Clock,
         couples: CouplesService,
     ) -> None:
-        self.repo = repo
+        self._repo = repo
         self._content = content
         self._clock = clock
         self._couples = couples
@@ -72,7 +72,7 @@ class CheckupService:
         self, user_id: int, picked: dict[str, list[str]], guild_id: int | None = None
     ) -> CheckupResult:
         answers = self.checkup_answers(picked)
-        record_id = await self.repo.add_checkup(user_id, answers, unix(self.now()))
+        record_id = await self._repo.add_checkup(user_id, answers, unix(self.now()))
         history = await self.checkups(user_id, limit=2)
         record = next(r for r in history if r.id == record_id)
         flagged = self._content.checkup.flags_marked(answers)
@@ -92,7 +92,7 @@ class CheckupService:
 
     async def checkups(self, user_id: int, limit: int = 12) -> list[CheckupRecord]:
         """The person's own checkups, newest first. Only ever asked for by the person themselves."""
-        return await self.repo.checkups(user_id, limit)
+        return await self._repo.checkups(user_id, limit)
 
     def describe_checkup(self, answers: dict[str, list[str]]) -> list[tuple[str, str]]:
         lines: list[tuple[str, str]] = []
@@ -111,7 +111,7 @@ class CheckupService:
         month is over, with DMs reaching them and nudges on, offered nothing in thirty days, not
         checked up in four weeks, and in their own daytime (so it never arrives in the night)."""
         now = self.now()
-        candidates = await self.repo.checkup_offer_candidates(
+        candidates = await self._repo.checkup_offer_candidates(
             paired_before=unix(now - CHECKUP_FIRST_MONTH),
             offered_after=unix(now - CHECKUP_OFFER_GAP),
             checked_up_since=unix(now - CHECKUP_RECENT),
@@ -129,4 +129,4 @@ class CheckupService:
     async def claim_monthly_offer(self, user_id: int) -> bool:
         now = self.now()
         gap = int(CHECKUP_OFFER_GAP.total_seconds())
-        return await self.repo.claim_offer(user_id, now.strftime("%Y-%m"), unix(now), gap)
+        return await self._repo.claim_offer(user_id, now.strftime("%Y-%m"), unix(now), gap)

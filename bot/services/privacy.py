@@ -62,7 +62,7 @@ def _with_iso_times(value: Any) -> Any:
 
 class PrivacyService:
     def __init__(self, repo: PrivacyRepository, content: ContentLibrary, clock: Clock) -> None:
-        self.repo = repo
+        self._repo = repo
         self._content = content
         self._clock = clock
 
@@ -72,11 +72,11 @@ class PrivacyService:
     async def record_post(
         self, user_id: int, channel_id: int, message_id: int, *, kind: str = "shared"
     ) -> None:
-        await self.repo.record_post(user_id, channel_id, message_id, kind, self.now())
+        await self._repo.record_post(user_id, channel_id, message_id, kind, self.now())
 
     async def forget_post(self, channel_id: int, message_id: int) -> None:
         """The post was taken down (its words were erased while it was in flight)."""
-        await self.repo.forget_post(channel_id, message_id)
+        await self._repo.forget_post(channel_id, message_id)
 
     async def export(
         self, user_id: int, *, zone: zoneinfo.ZoneInfo | None = None, names: NameLookup | None = None
@@ -84,7 +84,7 @@ class PrivacyService:
         """The JSON file (complete; times ISO 8601 UTC; ids as stored, with the words they stand
         for added beside them) and the Markdown file (for the person: `zone`, names from `names`)."""
         zone = zone or zoneinfo.ZoneInfo("UTC")
-        data = await self.repo.collect(user_id)
+        data = await self._repo.collect(user_id)
         known = await self._names(data, names)
         document = {
             "about": "Everything Attune keeps that you wrote or chose. Times are UTC.",
@@ -140,4 +140,4 @@ class PrivacyService:
     async def erase(self, user_id: int, typed_phrase: str) -> Erasure:
         if not phrase_matches(typed_phrase):
             raise UserFacingError(WRONG_PHRASE)
-        return await self.repo.erase(user_id)
+        return await self._repo.erase(user_id)

@@ -112,7 +112,7 @@ class ProgressService(CheckupService):
     async def couple_marks(self, couple_id: int) -> list[Mark]:
         return [
             Mark(from_unix(r.due_at), r.status, r.missed_reason)
-            for r in await self.repo.couple_rounds(couple_id)
+            for r in await self._repo.couple_rounds(couple_id)
         ]
 
     async def couple_streak(self, couple_id: int) -> Streak:
@@ -121,14 +121,14 @@ class ProgressService(CheckupService):
     async def personal_streak(self, user_id: int) -> Streak:
         marks = [
             Mark(from_unix(r.due_at), r.status, r.missed_reason)
-            for r in await self.repo.personal_rounds(user_id)
+            for r in await self._repo.personal_rounds(user_id)
         ]
         return streak(marks, COUNTED_PERSONAL)
 
     async def journal_streak(self, user_id: int, zone: zoneinfo.ZoneInfo) -> int:
         since = self.now() - timedelta(days=DAYS_MAX + 2)
         days = {
-            from_unix(t).astimezone(zone).date() for t in await self.repo.journal_times(user_id, unix(since))
+            from_unix(t).astimezone(zone).date() for t in await self._repo.journal_times(user_id, unix(since))
         }
         return day_streak(days, self.now().astimezone(zone).date())
 
@@ -151,7 +151,7 @@ class ProgressService(CheckupService):
         couple_streak = None
         if couple is not None:
             couple_streak = await self.couple_streak(couple.id)
-            posted, together = await self.repo.round_counts(couple.id, unix(start), unix(end))
+            posted, together = await self._repo.round_counts(couple.id, unix(start), unix(end))
         return Overview(
             days=span,
             start=start,
@@ -161,8 +161,8 @@ class ProgressService(CheckupService):
             rounds_posted=posted,
             rounds_together=together,
             journal_streak=await self.journal_streak(user_id, zone),
-            journal_entries=await self.repo.journal_count(user_id, unix(start), unix(end)),
-            checkups=await self.repo.checkup_count(user_id, unix(start), unix(end)),
+            journal_entries=await self._repo.journal_count(user_id, unix(start), unix(end)),
+            checkups=await self._repo.checkup_count(user_id, unix(start), unix(end)),
             personal_streak=await self.personal_streak(user_id),
             exercises=await self.exercise_titles(user_id, start, end + timedelta(seconds=1)),  # up to now
         )
@@ -178,7 +178,7 @@ class ProgressService(CheckupService):
         """Both partners' moods from rounds they both answered (revealed), and nobody else's: the same
         rounds for each, so the chart never sets one partner's activity against the other's."""
         since = unix(self.now() - timedelta(days=days))
-        points = await self.repo.couple_moods(couple.id, couple.partner_ids, since)
+        points = await self._repo.couple_moods(couple.id, couple.partner_ids, since)
         return [
             ChartSeries(
                 uid,
@@ -192,7 +192,7 @@ class ProgressService(CheckupService):
         """A person's own moods: their check-in answers and their journal."""
         since = unix(self.now() - timedelta(days=days))
         zone = await self._couples.timezone_for(user_id, guild_id)
-        return [ChartSeries(user_id, tuple(await self.repo.own_moods(user_id, since)), zone)]
+        return [ChartSeries(user_id, tuple(await self._repo.own_moods(user_id, since)), zone)]
 
     async def today_for(self, user_id: int, guild_id: int | None) -> date:
         """The person's own date today: the last day of their charts."""
@@ -201,32 +201,32 @@ class ProgressService(CheckupService):
     # -- sharing the couple chart -------------------------------------------------------------
 
     async def start_share(self, couple: Couple, user_id: int, days: int) -> Share:
-        return await self.repo.create_share(user_id, couple.id, self.check_days(days), unix(self.now()))
+        return await self._repo.create_share(user_id, couple.id, self.check_days(days), unix(self.now()))
 
     async def share_for(self, share_id: int, user_id: int) -> Share:
-        share = await self.repo.share(share_id)
+        share = await self._repo.share(share_id)
         if share is None or share.user_id != user_id:
             raise NotFound("This preview isn't yours, so there's nothing for you to post here.")
         return share
 
     async def claim_share(self, share_id: int, user_id: int) -> Share:
-        claimed = await self.repo.claim_share(share_id, user_id)
+        claimed = await self._repo.claim_share(share_id, user_id)
         if claimed is None:
             await self.share_for(share_id, user_id)  # someone else's: NotFound
             raise UserFacingError("This chart has already been posted, or the preview was cancelled.")
         return claimed
 
     async def finish_share(self, share_id: int, message_id: int | None) -> None:
-        await self.repo.finish_share(share_id, message_id, unix(self.now()))
+        await self._repo.finish_share(share_id, message_id, unix(self.now()))
 
     async def cancel_share(self, share_id: int, user_id: int) -> bool:
         await self.share_for(share_id, user_id)
-        return await self.repo.cancel_share(share_id, user_id)
+        return await self._repo.cancel_share(share_id, user_id)
 
     # -- weekly summaries ------------------------------------------------------------------------
 
     async def couple_zone(self, couple: Couple) -> zoneinfo.ZoneInfo:
-        schedule = await self._checkins.repo.schedule_for_couple(couple.id)
+        schedule = await self._checkins.schedule_for_couple(couple.id)
         if schedule is not None:
             try:
                 return zoneinfo.ZoneInfo(schedule.timezone)
@@ -239,7 +239,7 @@ class ProgressService(CheckupService):
         return next_occurrence(after, parse_time(local_time), 1 << weekday, zone)
 
     async def summary_settings(self, couple: Couple) -> SummarySettings:
-        found = await self.repo.summary_settings(couple.id)
+        found = await self._repo.summary_settings(couple.id)
         if found is not None:
             return found
         return await self._default_settings(couple)
@@ -248,7 +248,7 @@ class ProgressService(CheckupService):
         zone = await self.couple_zone(couple)
         now = self.now()
         due = self.next_summary(now, SUMMARY_DEFAULT_WEEKDAY, SUMMARY_DEFAULT_TIME, zone)
-        return await self.repo.ensure_summary_settings(
+        return await self._repo.ensure_summary_settings(
             couple.id, SUMMARY_DEFAULT_WEEKDAY, SUMMARY_DEFAULT_TIME, zone.key, unix(due), unix(now)
         )
 
@@ -258,7 +258,7 @@ class ProgressService(CheckupService):
         now = self.now()
         current = await self.summary_settings(couple)
         if day == "off":
-            return await self.repo.save_summary_settings(
+            return await self._repo.save_summary_settings(
                 couple.id,
                 current.weekday,
                 current.local_time,
@@ -275,7 +275,7 @@ class ProgressService(CheckupService):
         local_time = at.strftime("%H:%M")
         zone = await self.couple_zone(couple)
         due = self.next_summary(now, weekday, local_time, zone)
-        return await self.repo.save_summary_settings(
+        return await self._repo.save_summary_settings(
             couple.id, weekday, local_time, zone.key, True, unix(due), user_id, unix(now)
         )
 
@@ -295,12 +295,12 @@ class ProgressService(CheckupService):
         more than SUMMARY_LATE_LIMIT late is recorded as missed instead of posted."""
         # Only the couples still without a row, and a bounded number a run: after an upgrade with
         # many couples the backfill spreads over a few runs instead of holding the one connection.
-        for couple_id in await self.repo.active_couples_without_summary_settings(SETTINGS_BACKFILL_BATCH):
+        for couple_id in await self._repo.active_couples_without_summary_settings(SETTINGS_BACKFILL_BATCH):
             couple = await self._couples.couple_by_id(couple_id)
             if couple is not None:
                 await self._default_settings(couple)
         now = self.now()
-        for due in await self.repo.due_summaries(unix(now), limit=500):
+        for due in await self._repo.due_summaries(unix(now), limit=500):
             settings = due.settings
             assert settings.next_due_at is not None
             zone = zoneinfo.ZoneInfo(settings.timezone)
@@ -313,7 +313,7 @@ class ProgressService(CheckupService):
                 following, status = None, "missed"
             elif due.couple_status != "active" or now - was_due > SUMMARY_LATE_LIMIT:
                 status = "missed"
-            await self.repo.record_summary(
+            await self._repo.record_summary(
                 settings.couple_id,
                 settings.next_due_at,
                 None if following is None else unix(following),
@@ -323,7 +323,7 @@ class ProgressService(CheckupService):
     async def weekly_summary(self, couple: Couple, due_at: int) -> WeeklySummary:
         end = from_unix(due_at)
         start = end - timedelta(days=7)
-        posted, together = await self.repo.round_counts(couple.id, unix(start), unix(end))
+        posted, together = await self._repo.round_counts(couple.id, unix(start), unix(end))
         week_number = end.isocalendar().week
         return WeeklySummary(
             couple=couple,
@@ -336,16 +336,16 @@ class ProgressService(CheckupService):
         )
 
     async def claim_pending_summaries(self, limit: int) -> list[SummaryPost]:
-        return await self.repo.claim_pending_summaries(limit=limit)
+        return await self._repo.claim_pending_summaries(limit=limit)
 
     async def release_summary(self, post_id: int) -> None:
-        await self.repo.release_summary(post_id)
+        await self._repo.release_summary(post_id)
 
     async def skip_summary(self, post_id: int) -> None:
-        await self.repo.skip_summary(post_id)
+        await self._repo.skip_summary(post_id)
 
     async def finish_summary(self, post_id: int, channel_id: int, message_id: int) -> None:
-        await self.repo.finish_summary(post_id, channel_id, message_id, unix(self.now()))
+        await self._repo.finish_summary(post_id, channel_id, message_id, unix(self.now()))
 
     # -- heads-up ----------------------------------------------------------------------------------
 
@@ -354,10 +354,10 @@ class ProgressService(CheckupService):
         now = self.now()
         found: list[tuple[OpenRound, Streak]] = []
         horizon = unix(now + timedelta(hours=HEADS_UP_HOURS))
-        for open_round in await self.repo.open_couple_rounds_closing_by(horizon):
-            if await self.repo.has_heads_up(open_round.round_id):
+        for open_round in await self._repo.open_couple_rounds_closing_by(horizon):
+            if await self._repo.has_heads_up(open_round.round_id):
                 continue
-            if len(await self.repo.round_answered_by(open_round.round_id)) >= 2:
+            if len(await self._repo.round_answered_by(open_round.round_id)) >= 2:
                 continue
             due_at = from_unix(open_round.due_at)
             history = [m for m in await self.couple_marks(open_round.couple_id) if m.due_at != due_at]
@@ -366,7 +366,7 @@ class ProgressService(CheckupService):
         return found
 
     async def claim_heads_up(self, round_id: int, couple_id: int) -> bool:
-        return await self.repo.claim_heads_up(round_id, couple_id, unix(self.now()))
+        return await self._repo.claim_heads_up(round_id, couple_id, unix(self.now()))
 
     async def finish_heads_up(self, round_id: int, message_id: int | None) -> None:
-        await self.repo.finish_heads_up(round_id, message_id)
+        await self._repo.finish_heads_up(round_id, message_id)

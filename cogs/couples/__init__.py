@@ -9,8 +9,7 @@ from cogs.couples.views import DYNAMIC_ITEMS
 
 
 async def setup(bot: AttuneBot) -> None:
-    sweeper = InvitationSweeper(bot)
     await bot.add_cog(SetupCog(bot))
-    await bot.add_cog(PairCog(bot, sweeper))
+    await bot.add_cog(PairCog(bot))
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
-    await bot.add_cog(sweeper)  # installs the job; unloading the extension stops it
+    await bot.add_cog(InvitationSweeper(bot))  # installs the job; unloading the extension stops it

@@ -20,7 +20,6 @@ from bot.records.couples import Couple, Invitation
 from bot.services.couples import Candidate
 from bot.timeparse import describe_days, zone_choices
 from bot.tree import GIVE_BACK
-from cogs.couples.expiry import InvitationSweeper
 from cogs.couples.membership import look_up
 from cogs.couples.views import invitation_view, leave_view, refresh_invitation_messages
 
@@ -107,9 +106,8 @@ class PairCog(commands.Cog):
         name="pair", description="Pair with your partner on this server", guild_only=True
     )
 
-    def __init__(self, bot: AttuneBot, invitations: InvitationSweeper) -> None:
+    def __init__(self, bot: AttuneBot) -> None:
         self.bot = bot
-        self.invitations = invitations  # expires invitations when their time is up (tests: tick())
         # One server's membership changes are applied one at a time, in the order Discord sent them.
         self._membership_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 

@@ -13,6 +13,7 @@ from bot.errors import UserFacingError
 from bot.modals import PersistentModal, Values, headings, text_value
 from bot.records.privacy import Erasure, RevealLeft
 from bot.services.privacy import CONFIRM_PHRASE, WRONG_PHRASE, phrase_matches
+from cogs.checkins.views import reveal_embeds
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
@@ -94,8 +95,6 @@ async def take_down(bot: AttuneBot, erasure: Erasure) -> int:
 
 
 async def _partner_side(bot: AttuneBot, channel_id: int, reveal: RevealLeft) -> list[discord.Embed]:
-    from cogs.checkins.views import reveal_embeds
-
     channel = bot.get_channel(channel_id)
     guild = getattr(channel, "guild", None)
 
