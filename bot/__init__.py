@@ -1,0 +1,1 @@
+"""Attune's core: composition root, Discord glue, services, repositories and storage; never imports cogs."""

@@ -1,0 +1,1 @@
+"""Discord features as extensions, one package each (commands, views, modals, jobs), calling bot.services."""

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs every benchmark in a child process (over a minute)
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -376,8 +376,9 @@ async def test_sigterm_in_the_middle_of_a_burst_finishes_in_flight_sends_and_los
     assert found is not None
     for _ in range(12):
         await bot.services.checkins.start_now(couple_id=found.id, user_id=None)
-    # Discord's per-channel limit (5 per 5 s) keeps the burst going when we stop.
-    fake.rate_limits(enabled=True, per_channel=(5, 5.0))
+    # A per-channel limit keeps the burst going when we stop: 5 a second here (Discord's is 5 per
+    # 5 s), so the sends in flight wait out a short window rather than five real seconds.
+    fake.rate_limits(enabled=True, per_channel=(5, 1.0))
     burst = asyncio.create_task(attune.checkin_job.tick())
     await fake.wait_for(lambda: len(all_round_posts(fake, couple)) >= 1, timeout=10)
     started = asyncio.get_running_loop().time()

@@ -9,7 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.support.harness import TEST_KEY
+
+pytestmark = pytest.mark.slow  # starts the real `python -m bot` process
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -12,8 +12,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.support.harness import TEST_KEY
 from tests.test_cli import TOKEN, run_bot
+
+pytestmark = pytest.mark.slow  # each test starts `python -m bot` in a child process
 
 REPO = Path(__file__).resolve().parents[1]
 OTHER_KEY = "A" * 43 + "="

@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.support.couples import pair
 from tests.support.harness import TEST_KEY
+
+pytestmark = pytest.mark.slow  # starts the real `python -m bot` process three times
 
 REPO = Path(__file__).resolve().parents[1]
 

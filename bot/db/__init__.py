@@ -1,4 +1,4 @@
-"""SQLite storage: one connection, numbered migrations, one query layer above it."""
+"""SQLite storage: the one connection, transactions and numbered migrations; queries go in repositories."""
 
 from bot.db.database import Database, DatabaseError, Transaction
 

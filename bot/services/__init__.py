@@ -1,4 +1,4 @@
-"""Domain services: the rules of Attune, built once by the composition root and shared by cogs."""
+"""Domain services: the rules of Attune (no discord.py, no bot object), built once by the composition root."""
 
 from __future__ import annotations
 

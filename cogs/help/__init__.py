@@ -1,4 +1,4 @@
-"""/help and /resources: what Attune is, every command, and where to find real help."""
+"""/help: what Attune is, how to begin, and every command by topic."""
 
 from __future__ import annotations
 
