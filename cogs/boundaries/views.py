@@ -130,19 +130,13 @@ class PostButton(
         await require_active_couple(bot, interaction.guild_id, user_id)
         await interaction.response.defer()
         boundary, claimed_at = await service.claim_share(self.boundary_id, user_id, self.previewed_at)
-        embed = shared_boundary_embed(boundary, interaction.user.display_name)
-        try:
-            thread = await post_to_couple_thread(
-                bot,
-                interaction.guild_id,
-                interaction.user,
-                "boundary",
-                embed,
-                lambda: service.get(self.boundary_id, user_id),
-            )
-        except BaseException:
-            await service.release_share(self.boundary_id, user_id, claimed_at)
-            raise
+        thread = await post_to_couple_thread(
+            interaction,
+            "boundary",
+            shared_boundary_embed(boundary, interaction.user.display_name),
+            still_kept=lambda: service.get(self.boundary_id, user_id),
+            release=lambda: service.release_share(self.boundary_id, user_id, claimed_at),
+        )
         await interaction.edit_original_response(
             content=f"Posted in {thread.mention}.", embed=boundary_embed(boundary), view=None
         )

@@ -246,19 +246,13 @@ class SharePost(
         await interaction.response.defer()
         text = await service.claim_share(run.id, user_id, self.step)
         exercise = service.exercise(run.exercise_id)
-        embed = shared_reflection_embed(interaction.user.display_name, exercise, self.step, text)
-        try:
-            thread = await post_to_couple_thread(
-                bot,
-                interaction.guild_id,
-                interaction.user,
-                "exercise",
-                embed,
-                lambda: service.run(run.id, user_id),
-            )
-        except BaseException:
-            await service.release_share(run.id, user_id, self.step)
-            raise
+        thread = await post_to_couple_thread(
+            interaction,
+            "exercise",
+            shared_reflection_embed(interaction.user.display_name, exercise, self.step, text),
+            still_kept=lambda: service.run(run.id, user_id),
+            release=lambda: service.release_share(run.id, user_id, self.step),
+        )
         shared = await service.run(run.id, user_id)
         ending, view = await render_ending(
             bot, shared, interaction.guild_id, note=f"Posted in {thread.mention}."
