@@ -12,7 +12,7 @@ import re
 import discord
 
 from bot.client import AttuneBot
-from bot.components import AttuneButton, persistent_items
+from bot.components import AttuneButton, persistent_items, persistent_view
 from bot.modals import PersistentModal, Values, headings, text_value
 from bot.records.boundaries import Boundary
 from bot.services.boundaries import BOUNDARY_MAX, CONSEQUENCE_MAX
@@ -153,17 +153,13 @@ class CancelButton(
 
 
 def remove_view(boundary_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(RemoveButton(boundary_id=boundary_id))
-    view.add_item(KeepButton(boundary_id=boundary_id))
-    return view
+    return persistent_view(RemoveButton(boundary_id=boundary_id), KeepButton(boundary_id=boundary_id))
 
 
 def share_view(boundary_id: int, previewed_at: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(PostButton(boundary_id=boundary_id, previewed_at=previewed_at))
-    view.add_item(CancelButton(boundary_id=boundary_id))
-    return view
+    return persistent_view(
+        PostButton(boundary_id=boundary_id, previewed_at=previewed_at), CancelButton(boundary_id=boundary_id)
+    )
 
 
 DYNAMIC_ITEMS = persistent_items(RemoveButton, KeepButton, PostButton, CancelButton)
