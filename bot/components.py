@@ -226,6 +226,14 @@ class AttuneSelect(AttuneItem[discord.ui.Select[Any]]):
         return self.item.values
 
 
+def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    """A view of `items` that never times out: its components answer by custom_id after a restart."""
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
+
+
 def persistent_items(*classes: type[AttuneItem[Any]]) -> list[type[AttuneItem[Any]]]:
     """The classes to give `bot.add_dynamic_items`, each followed by a twin per legacy route, so a
     button posted last month under an older custom_id still answers."""

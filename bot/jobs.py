@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Self
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
+
+if TYPE_CHECKING:
+    from bot.client import AttuneBot
 
 
 class IntervalJob:
@@ -53,9 +58,19 @@ class IntervalJob:
 
 class JobCog(commands.Cog):
     """A cog that owns one recurring job: installed when the cog loads (its extension's setup adds
-    it), stopped when it unloads (Attune's close unloads every extension before the scheduler stops)."""
+    it), stopped when it unloads (Attune's close unloads every extension before the scheduler stops).
 
-    job: IntervalJob
+    A subclass names its job (`job_id`, every `interval_seconds`), says what a run does (`tick`)
+    and what its log says when a run fails (`failed_note`) or is cancelled (`stopped_note`)."""
+
+    job_id: ClassVar[str]
+    interval_seconds: ClassVar[float]
+    failed_note: ClassVar[str]
+    stopped_note: ClassVar[str]
+
+    def __init__(self, bot: AttuneBot) -> None:
+        self.bot = bot
+        self.job = IntervalJob(bot.scheduler, self.run_job, job_id=self.job_id, seconds=self.interval_seconds)
 
     @classmethod
     def of(cls, bot: commands.Bot) -> Self:
@@ -71,3 +86,27 @@ class JobCog(commands.Cog):
     async def cog_unload(self) -> None:
         # A run in flight is cancelled by the scheduler's shutdown: what it did not do stays due.
         self.job.stop()
+
+    async def tick(self) -> None:
+        """One run's work; safe to run at any time (tests call it directly)."""
+        raise NotImplementedError
+
+    async def run_job(self) -> None:
+        """What the scheduler runs. The scheduler cancels a run in flight when the bot shuts down:
+        not an error, and whatever was not done is still due in the database for the next start."""
+        try:
+            await self.bot.wait_until_ready()
+            await self.run_ready()
+        except asyncio.CancelledError:
+            self._log.info(self.stopped_note)
+
+    async def run_ready(self) -> None:
+        """A run once the bot is ready: a failed tick is logged, never raised (the next run tries again)."""
+        try:
+            await self.tick()
+        except Exception:
+            self._log.exception(self.failed_note)
+
+    @property
+    def _log(self) -> logging.Logger:
+        return logging.getLogger(type(self).__module__)  # the owning feature's logger, not this module's

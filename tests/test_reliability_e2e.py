@@ -291,7 +291,7 @@ async def test_slow_commands_defer_before_the_deadline(
     fake.interaction_deadline = DEADLINE
     feature, method = slow
     target = getattr(attune.running.services, feature)
-    target = getattr(target, "repo", target) if method == "collect" else target
+    target = getattr(target, "_repo", target) if method == "collect" else target
     original = getattr(target, method)
 
     async def sluggish(*args: Any, **kwargs: Any) -> Any:

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Collection
 
+from bot.db import Transaction
 from bot.records.couples import CheckinScheduleInfo, Couple
 from bot.repositories.couple_records import COUPLE_COLUMNS, couple_from_row, couple_in
 from bot.repositories.invitations import InvitationsRepository
@@ -85,17 +86,12 @@ class CouplesRepository(InvitationsRepository):
     async def member_left(self, guild_id: int, user_id: int) -> list[Couple]:
         """Mark the person out of the server; their current couple there is paused. Returns it."""
         async with self._db.transaction() as tx:
-            rows = await tx.fetchall(
-                "UPDATE couple_members SET in_guild = 0 "
-                "WHERE guild_id = ? AND user_id = ? AND current = 1 RETURNING couple_id",
-                (guild_id, user_id),
-            )
             paused: list[Couple] = []
-            for row in rows:
+            for couple_id in await _mark_in_guild(tx, guild_id, user_id, in_guild=False):
                 await tx.execute(
-                    "UPDATE couples SET status = 'paused' WHERE id = ? AND status = 'active'", (row[0],)
+                    "UPDATE couples SET status = 'paused' WHERE id = ? AND status = 'active'", (couple_id,)
                 )
-                couple = await couple_in(tx, int(row[0]))
+                couple = await couple_in(tx, couple_id)
                 if couple is not None:
                     paused.append(couple)
             return paused
@@ -103,21 +99,16 @@ class CouplesRepository(InvitationsRepository):
     async def member_joined(self, guild_id: int, user_id: int) -> list[Couple]:
         """Mark the person back in the server; a paused couple whose partners are both here resumes."""
         async with self._db.transaction() as tx:
-            rows = await tx.fetchall(
-                "UPDATE couple_members SET in_guild = 1 "
-                "WHERE guild_id = ? AND user_id = ? AND current = 1 RETURNING couple_id",
-                (guild_id, user_id),
-            )
             resumed: list[Couple] = []
-            for row in rows:
+            for couple_id in await _mark_in_guild(tx, guild_id, user_id, in_guild=True):
                 changed = await tx.fetchval(
                     "UPDATE couples SET status = 'active' WHERE id = ? AND status = 'paused' "
                     "AND NOT EXISTS (SELECT 1 FROM couple_members m WHERE m.couple_id = couples.id "
                     "AND m.in_guild = 0) RETURNING id",
-                    (row[0],),
+                    (couple_id,),
                 )
                 if changed is not None:
-                    couple = await couple_in(tx, int(row[0]))
+                    couple = await couple_in(tx, couple_id)
                     if couple is not None:
                         resumed.append(couple)
             return resumed
@@ -191,3 +182,13 @@ class CouplesRepository(InvitationsRepository):
             timezone=str(row["timezone"]),
             paused_until=row["paused_until"],
         )
+
+
+async def _mark_in_guild(tx: Transaction, guild_id: int, user_id: int, *, in_guild: bool) -> list[int]:
+    """Mark the person in or out of the server on their current memberships there; their couples' ids."""
+    rows = await tx.fetchall(
+        "UPDATE couple_members SET in_guild = ? "
+        "WHERE guild_id = ? AND user_id = ? AND current = 1 RETURNING couple_id",
+        (int(in_guild), guild_id, user_id),
+    )
+    return [int(row[0]) for row in rows]

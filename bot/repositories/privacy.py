@@ -10,6 +10,7 @@ exported and erased too, so a new feature cannot silently fall outside /privacy.
 
 from __future__ import annotations
 
+from bot.db import Transaction
 from bot.records.privacy import Erasure, MessageRef, RevealLeft
 from bot.repositories.privacy_export import ExportRepository, other_tables
 
@@ -44,42 +45,41 @@ class PrivacyRepository(ExportRepository):
         messages: list[MessageRef] = []
         reveals: list[RevealLeft] = []
         async with self._db.transaction() as tx:
-            for row in await tx.fetchall(
+            messages += await _message_refs(
+                tx,
                 "SELECT shared_channel_id, shared_message_id FROM journal_entries "
                 "WHERE user_id = ? AND shared_message_id IS NOT NULL",
                 (user_id,),
-            ):
-                messages.append(MessageRef(row[0], row[1]))
-            for row in await tx.fetchall(
-                "SELECT channel_id, message_id FROM posted_messages WHERE user_id = ?", (user_id,)
-            ):
-                messages.append(MessageRef(row[0], row[1]))
+            )
+            messages += await _message_refs(
+                tx, "SELECT channel_id, message_id FROM posted_messages WHERE user_id = ?", (user_id,)
+            )
             # Their personal check-ins arrived by DM; invitations they received came by DM; an
             # invitation they sent or received may have a copy in the setup channel (the invitee's
             # DMs were closed), naming them both.
-            for row in await tx.fetchall(
+            messages += await _message_refs(
+                tx,
                 "SELECT channel_id, message_id FROM checkin_rounds WHERE kind = 'personal' AND user_id = ? "
                 "AND message_id IS NOT NULL",
                 (user_id,),
-            ):
-                messages.append(MessageRef(row[0], row[1]))
-            for row in await tx.fetchall(
+            )
+            messages += await _message_refs(
+                tx,
                 "SELECT dm_channel_id, dm_message_id FROM invitations WHERE invitee_id = ? AND dm_message_id IS NOT NULL "
                 "UNION ALL SELECT channel_id, message_id FROM invitations WHERE inviter_id = ? "
                 "AND message_id IS NOT NULL "
                 "UNION ALL SELECT channel_id, message_id FROM invitations WHERE invitee_id = ? "
                 "AND message_id IS NOT NULL",
                 (user_id, user_id, user_id),
-            ):
-                messages.append(MessageRef(row[0], row[1]))
+            )
 
             if "progress_shares" in await other_tables(tx):  # charts they posted to the thread
-                for row in await tx.fetchall(
+                messages += await _message_refs(
+                    tx,
                     "SELECT c.thread_id, p.message_id FROM progress_shares p JOIN couples c ON c.id = p.couple_id "
                     "WHERE p.user_id = ? AND p.message_id IS NOT NULL AND c.thread_id IS NOT NULL",
                     (user_id,),
-                ):
-                    messages.append(MessageRef(row[0], row[1]))
+                )
 
             revealed = await tx.fetchall(
                 "SELECT r.id, r.channel_id, r.reveal_message_id, r.prompt_id FROM checkin_answers a "
@@ -157,3 +157,8 @@ class PrivacyRepository(ExportRepository):
             rows["people"] = await tx.execute("DELETE FROM people WHERE user_id = ?", (user_id,))
         unique = tuple(dict.fromkeys(m for m in messages if m.channel_id and m.message_id))
         return Erasure(rows={k: v for k, v in rows.items() if v}, messages=unique, reveals=tuple(reveals))
+
+
+async def _message_refs(tx: Transaction, sql: str, params: tuple[int, ...]) -> list[MessageRef]:
+    """The messages a query names, as (channel id, message id) rows: each is taken down after the erase."""
+    return [MessageRef(row[0], row[1]) for row in await tx.fetchall(sql, params)]

@@ -16,7 +16,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypedDict, Unpack
 
 from bot.clock import Clock, from_unix, unix
 from bot.content import ContentLibrary, Prompt
@@ -42,6 +42,16 @@ class ZoneLookup(Protocol):
     async def timezone_for(self, user_id: int, guild_id: int) -> zoneinfo.ZoneInfo: ...
 
 
+class EntryFields(TypedDict, total=False):
+    """What `write_dated` takes besides the author and the body, for the callers that pass it on."""
+
+    title: str | None
+    mood: int | None
+    prompt_id: str | None
+    guild_id: int | None
+    kind: str
+
+
 @dataclass(frozen=True)
 class JournalPage:
     entries: list[Entry]
@@ -61,20 +71,9 @@ class JournalService:
 
     # -- writing -----------------------------------------------------------------------------
 
-    async def write(
-        self,
-        user_id: int,
-        *,
-        body: str,
-        title: str | None = None,
-        mood: int | None = None,
-        prompt_id: str | None = None,
-        guild_id: int | None = None,
-        kind: str = "entry",
-    ) -> Entry:
-        entry, _ = await self.write_dated(
-            user_id, body=body, title=title, mood=mood, prompt_id=prompt_id, guild_id=guild_id, kind=kind
-        )
+    async def write(self, user_id: int, *, body: str, **fields: Unpack[EntryFields]) -> Entry:
+        """`write_dated`, for a caller that has no use for the timezone."""
+        entry, _ = await self.write_dated(user_id, body=body, **fields)
         return entry
 
     async def write_dated(
@@ -128,33 +127,22 @@ class JournalService:
         entry = await self._repo.update(
             user_id=user_id, entry_id=entry_id, title=title, body=body, mood=mood, now=self._now()
         )
-        if entry is None:
-            raise NotFound(ENTRY_NOT_FOUND)
-        return entry
+        return _found(entry)
 
     async def delete(self, user_id: int, entry_id: int) -> Entry:
-        entry = await self._repo.delete(user_id=user_id, entry_id=entry_id)
-        if entry is None:
-            raise NotFound(ENTRY_NOT_FOUND)
-        return entry
+        return _found(await self._repo.delete(user_id=user_id, entry_id=entry_id))
 
     # -- reading -----------------------------------------------------------------------------
 
     async def get(self, user_id: int, entry_id: int) -> Entry:
-        entry = await self._repo.get(user_id=user_id, entry_id=entry_id)
-        if entry is None:
-            raise NotFound(ENTRY_NOT_FOUND)
-        return entry
+        return _found(await self._repo.get(user_id=user_id, entry_id=entry_id))
 
     async def get_by_ref(self, user_id: int, reference: str) -> Entry:
         """The author's entry named by what they typed or picked: their own number ("3", "#3")."""
         return await self.get_by_number(user_id, parse_entry_ref(reference))
 
     async def get_by_number(self, user_id: int, number: int) -> Entry:
-        entry = await self._repo.get_by_number(user_id=user_id, number=number)
-        if entry is None:
-            raise NotFound(ENTRY_NOT_FOUND)
-        return entry
+        return _found(await self._repo.get_by_number(user_id=user_id, number=number))
 
     async def get_by_key(self, user_id: int, key: str) -> Entry:
         """The author's entry named by a button's or form's entry key (see `entry_key`)."""
@@ -242,9 +230,7 @@ class JournalService:
         entry = await self._repo.record_share(
             user_id=user_id, entry_id=entry_id, channel_id=channel_id, message_id=message_id
         )
-        if entry is None:
-            raise NotFound(ENTRY_NOT_FOUND)
-        return entry
+        return _found(entry)
 
     async def abandon_share(self, user_id: int, entry_id: int) -> None:
         """The post failed: the entry is private again, so Post can be tried once more."""
@@ -369,6 +355,13 @@ def first_words(text: str, limit: int = 60) -> str:
 
 def _local(seconds: int, zone: zoneinfo.ZoneInfo) -> datetime:
     return from_unix(seconds).astimezone(zone)
+
+
+def _found(entry: Entry | None) -> Entry:
+    """The author's entry, or the one NotFound for an entry that is gone and for someone else's."""
+    if entry is None:
+        raise NotFound(ENTRY_NOT_FOUND)
+    return entry
 
 
 def _checked(title: str | None, body: str) -> tuple[str | None, str]:

@@ -12,7 +12,7 @@ import re
 import discord
 
 from bot.client import AttuneBot
-from bot.components import AttuneButton, persistent_items
+from bot.components import AttuneButton, persistent_items, persistent_view
 from bot.modals import PersistentModal, Values, headings, text_value
 from bot.records.boundaries import Boundary
 from bot.services.boundaries import BOUNDARY_MAX, CONSEQUENCE_MAX
@@ -130,19 +130,13 @@ class PostButton(
         await require_active_couple(bot, interaction.guild_id, user_id)
         await interaction.response.defer()
         boundary, claimed_at = await service.claim_share(self.boundary_id, user_id, self.previewed_at)
-        embed = shared_boundary_embed(boundary, interaction.user.display_name)
-        try:
-            thread = await post_to_couple_thread(
-                bot,
-                interaction.guild_id,
-                interaction.user,
-                "boundary",
-                embed,
-                lambda: service.get(self.boundary_id, user_id),
-            )
-        except BaseException:
-            await service.release_share(self.boundary_id, user_id, claimed_at)
-            raise
+        thread = await post_to_couple_thread(
+            interaction,
+            "boundary",
+            shared_boundary_embed(boundary, interaction.user.display_name),
+            still_kept=lambda: service.get(self.boundary_id, user_id),
+            release=lambda: service.release_share(self.boundary_id, user_id, claimed_at),
+        )
         await interaction.edit_original_response(
             content=f"Posted in {thread.mention}.", embed=boundary_embed(boundary), view=None
         )
@@ -159,17 +153,13 @@ class CancelButton(
 
 
 def remove_view(boundary_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(RemoveButton(boundary_id=boundary_id))
-    view.add_item(KeepButton(boundary_id=boundary_id))
-    return view
+    return persistent_view(RemoveButton(boundary_id=boundary_id), KeepButton(boundary_id=boundary_id))
 
 
 def share_view(boundary_id: int, previewed_at: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(PostButton(boundary_id=boundary_id, previewed_at=previewed_at))
-    view.add_item(CancelButton(boundary_id=boundary_id))
-    return view
+    return persistent_view(
+        PostButton(boundary_id=boundary_id, previewed_at=previewed_at), CancelButton(boundary_id=boundary_id)
+    )
 
 
 DYNAMIC_ITEMS = persistent_items(RemoveButton, KeepButton, PostButton, CancelButton)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.clock import from_unix, unix
-from bot.jobs import IntervalJob, JobCog
+from bot.jobs import JobCog
 from bot.notify import mentioning, mentions
 from bot.pacing import Pacer
 from bot.services.notifications import DAILY_DM_FAILURE_CAP
@@ -45,13 +45,15 @@ RoundWork = Callable[["Round"], Awaitable[None]]
 
 
 class CheckinDispatcher(JobCog):
+    job_id = JOB_ID
+    interval_seconds = SAFETY_INTERVAL_SECONDS
+    failed_note = "Check-in dispatch failed; it will run again shortly"
+    stopped_note = "Check-in dispatch stopped for shutdown; the rest resumes on next start"
+
     def __init__(self, posting: RoundPosting) -> None:
+        super().__init__(posting.bot)
         self.posting = posting
-        self.bot = posting.bot
         self.service = posting.service
-        self.job = IntervalJob(
-            self.bot.scheduler, self.run_job, job_id=JOB_ID, seconds=SAFETY_INTERVAL_SECONDS
-        )
         self._tick_lock = asyncio.Lock()
         self._stopping = False
 
@@ -68,20 +70,11 @@ class CheckinDispatcher(JobCog):
     async def cog_unload(self) -> None:
         await self.shutdown()  # unlike the other jobs', the sends in flight may finish first
 
-    async def run_job(self) -> None:
-        try:
-            await self.bot.wait_until_ready()
-            if self._stopping:
-                return
-            try:
-                await self.tick()
-            except Exception:
-                log.exception("Check-in dispatch failed; it will run again shortly")
-            await self._schedule_next_wake()
-        except asyncio.CancelledError:
-            # The scheduler cancels a run in flight when the bot shuts down: not an error, and
-            # whatever was not sent is still pending in the database for the next start.
-            log.info("Check-in dispatch stopped for shutdown; the rest resumes on next start")
+    async def run_ready(self) -> None:
+        if self._stopping:
+            return
+        await super().run_ready()
+        await self._schedule_next_wake()
 
     def wake(self) -> None:
         """Run the dispatch now (a schedule changed, or /checkin now)."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.components import AttuneButton, persistent_items
+from bot.components import AttuneButton, persistent_items, persistent_view
 from bot.ui import ATTUNE_COLOUR
 from cogs.checkins.answering import open_answer, open_personal, personal_round
 
@@ -47,15 +47,11 @@ class WriteButton(AttuneButton, route="checkin:write:{round_id}"):
 
 
 def round_view(round_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(AnswerButton(round_id=round_id))
-    return view
+    return persistent_view(AnswerButton(round_id=round_id))
 
 
 def write_view(round_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(WriteButton(round_id=round_id))
-    return view
+    return persistent_view(WriteButton(round_id=round_id))
 
 
 def round_embed(prompt: str, partners: list[tuple[str, bool]], status: str = "open") -> discord.Embed:

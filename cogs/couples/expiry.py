@@ -10,36 +10,27 @@ when the extension loads, stopped when it unloads.
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import TYPE_CHECKING
 
-from bot.jobs import IntervalJob, JobCog
+from bot.jobs import JobCog
 from cogs.couples.views import refresh_invitation_messages, remove_public_copy
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
-
-log = logging.getLogger(__name__)
 
 JOB_ID = "attune:couples:invitations"
 INTERVAL_SECONDS = 120
 
 
 class InvitationSweeper(JobCog):
-    def __init__(self, bot: AttuneBot) -> None:
-        self.bot = bot
-        self.job = IntervalJob(bot.scheduler, self.run_job, job_id=JOB_ID, seconds=INTERVAL_SECONDS)
-        self._lock = asyncio.Lock()
+    job_id = JOB_ID
+    interval_seconds = INTERVAL_SECONDS
+    failed_note = "Expiring invitations failed; it runs again shortly"
+    stopped_note = "Invitation sweep stopped for shutdown"
 
-    async def run_job(self) -> None:
-        try:
-            await self.bot.wait_until_ready()
-            try:
-                await self.tick()
-            except Exception:
-                log.exception("Expiring invitations failed; it runs again shortly")
-        except asyncio.CancelledError:
-            log.info("Invitation sweep stopped for shutdown")
+    def __init__(self, bot: AttuneBot) -> None:
+        super().__init__(bot)
+        self._lock = asyncio.Lock()
 
     async def tick(self) -> None:
         """Expire what is due and close its messages; take down public copies still left up."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.components import AttuneButton, persistent_items
+from bot.components import AttuneButton, persistent_items, persistent_view
 from bot.errors import UserFacingError
 from bot.services.couples import InvitationClosed
 from cogs.couples.membership import look_up
@@ -24,17 +24,13 @@ LOOKUP_TIMEOUT = 1.5  # seconds to ask Discord whether both are in the server, w
 
 
 def invitation_view(invitation_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(AcceptButton(invitation_id=invitation_id))
-    view.add_item(DeclineButton(invitation_id=invitation_id))
-    return view
+    return persistent_view(
+        AcceptButton(invitation_id=invitation_id), DeclineButton(invitation_id=invitation_id)
+    )
 
 
 def leave_view(couple_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(LeaveConfirmButton(couple_id=couple_id))
-    view.add_item(LeaveCancelButton(couple_id=couple_id))
-    return view
+    return persistent_view(LeaveConfirmButton(couple_id=couple_id), LeaveCancelButton(couple_id=couple_id))
 
 
 # For an invitation closed because one of its two people paired with someone: no story to tell.

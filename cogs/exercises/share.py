@@ -40,6 +40,30 @@ async def has_active_couple(bot: AttuneBot, guild_id: int | None, user_id: int) 
 
 
 async def post_to_couple_thread(
+    interaction: discord.Interaction[AttuneBot],
+    kind: ShareKind,
+    embed: discord.Embed,
+    *,
+    still_kept: Callable[[], Awaitable[object]],
+    release: Callable[[], Awaitable[object]],
+) -> discord.Thread:
+    """Post what the presser claimed to share (one post per preview) to their couple's live thread
+    (recreated or unarchived as needed); returns the thread. The post is announced like every share
+    (bot/sharing.py): the partner is told once, mentioned in it or by DM, and the author not at all.
+
+    `still_kept` raises NotFound when the shared words no longer exist: checked after the post is
+    recorded, so an erasure that ran while the post was in flight cannot leave it behind.
+    `release` gives the claim back when the post fails, however it fails, so Post can be pressed again."""
+    try:
+        return await _post(
+            interaction.client, interaction.guild_id, interaction.user, kind, embed, still_kept
+        )
+    except BaseException:
+        await release()
+        raise
+
+
+async def _post(
     bot: AttuneBot,
     guild_id: int | None,
     author: discord.abc.User,
@@ -47,12 +71,6 @@ async def post_to_couple_thread(
     embed: discord.Embed,
     still_kept: Callable[[], Awaitable[object]],
 ) -> discord.Thread:
-    """Post to the couple's live thread (recreated or unarchived as needed); returns the thread.
-    The post is announced like every share (bot/sharing.py): the partner is told once, mentioned
-    in it or by DM, and the author not at all.
-
-    `still_kept` raises NotFound when the shared words no longer exist: checked after the post is
-    recorded, so an erasure that ran while the post was in flight cannot leave it behind."""
     if guild_id is None:
         raise UserFacingError(NOT_IN_SERVER)
     couple = await bot.services.couples.active_couple_for(guild_id, author.id)

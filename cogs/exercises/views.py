@@ -16,7 +16,7 @@ from typing import Any
 import discord
 
 from bot.client import AttuneBot
-from bot.components import AttuneButton, AttuneItem, AttuneSelect, persistent_items
+from bot.components import AttuneButton, AttuneItem, AttuneSelect, persistent_items, persistent_view
 from bot.content import ContentLibrary, Exercise
 from bot.errors import NotFound
 from bot.modals import PersistentModal, Values, headings, text_value
@@ -90,8 +90,7 @@ async def render_ending(
             closing = f"You shared “{exercise.steps[run.shared_step].title}” with your partner."
         elif reflections and service.shareable(run) and await has_active_couple(bot, guild_id, run.user_id):
             closing = SHARE_OFFER
-            view = discord.ui.View(timeout=None)
-            view.add_item(share_pick(run.id, exercise, reflections))
+            view = persistent_view(share_pick(run.id, exercise, reflections))
     if note:
         closing = f"{note}\n\n{closing}" if closing else note
     return summary_embed(exercise, reflections, closing), view
@@ -224,9 +223,7 @@ class SharePick(_RunItem, AttuneSelect, route="exercise:pick:{run_id}", legacy=[
         await require_active_couple(bot, interaction.guild_id, interaction.user.id)
         exercise = service.exercise(run.exercise_id)
         preview = shared_reflection_embed(interaction.user.display_name, exercise, step, text)
-        view = discord.ui.View(timeout=None)
-        view.add_item(SharePost(run_id=run.id, step=step))
-        view.add_item(ShareBack(run_id=run.id))
+        view = persistent_view(SharePost(run_id=run.id, step=step), ShareBack(run_id=run.id))
         await interaction.response.edit_message(content=PREVIEW_TEXT, embed=preview, view=view)
 
 
@@ -246,19 +243,13 @@ class SharePost(
         await interaction.response.defer()
         text = await service.claim_share(run.id, user_id, self.step)
         exercise = service.exercise(run.exercise_id)
-        embed = shared_reflection_embed(interaction.user.display_name, exercise, self.step, text)
-        try:
-            thread = await post_to_couple_thread(
-                bot,
-                interaction.guild_id,
-                interaction.user,
-                "exercise",
-                embed,
-                lambda: service.run(run.id, user_id),
-            )
-        except BaseException:
-            await service.release_share(run.id, user_id, self.step)
-            raise
+        thread = await post_to_couple_thread(
+            interaction,
+            "exercise",
+            shared_reflection_embed(interaction.user.display_name, exercise, self.step, text),
+            still_kept=lambda: service.run(run.id, user_id),
+            release=lambda: service.release_share(run.id, user_id, self.step),
+        )
         shared = await service.run(run.id, user_id)
         ending, view = await render_ending(
             bot, shared, interaction.guild_id, note=f"Posted in {thread.mention}."

@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import AttuneBot
-from bot.components import AttuneSelect
+from bot.components import AttuneSelect, persistent_view
 from bot.ui import ATTUNE_COLOUR
 from cogs.help.topics import FIRST_STEPS, START_KEY, TOPICS, Topic, topic
 
@@ -38,9 +38,7 @@ def topic_embed(chosen: Topic, descriptions: dict[str, str]) -> discord.Embed:
 
 
 def topics_view(current: str = START_KEY) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(HelpTopicSelect.showing(current))
-    return view
+    return persistent_view(HelpTopicSelect.showing(current))
 
 
 class HelpTopicSelect(AttuneSelect, route="help:topic"):

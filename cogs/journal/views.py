@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.components import AttuneButton, persistent_items
+from bot.components import AttuneButton, persistent_items, persistent_view
 from bot.content import Prompt
 from bot.modals import PersistentModal, Values, choice_values, headings, text_value
 from bot.records.journal import Entry
@@ -290,10 +290,7 @@ class CancelButton(_OwnedButton, route="journal:cancel:{owner_id}:{key}", patter
 
 
 def share_preview_view(owner_id: int, key: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(PostButton(owner_id=owner_id, key=key))
-    view.add_item(CancelButton(owner_id=owner_id, key=key))
-    return view
+    return persistent_view(PostButton(owner_id=owner_id, key=key), CancelButton(owner_id=owner_id, key=key))
 
 
 class DeleteButton(_OwnedButton, route="journal:delete:{owner_id}:{key}", patterns={"key": ENTRY_KEY}):
@@ -322,10 +319,7 @@ class KeepButton(_OwnedButton, route="journal:keep:{owner_id}:{key}", patterns={
 
 
 def delete_view(owner_id: int, key: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(DeleteButton(owner_id=owner_id, key=key))
-    view.add_item(KeepButton(owner_id=owner_id, key=key))
-    return view
+    return persistent_view(DeleteButton(owner_id=owner_id, key=key), KeepButton(owner_id=owner_id, key=key))
 
 
 DYNAMIC_ITEMS = persistent_items(PageButton, PostButton, CancelButton, DeleteButton, KeepButton)

@@ -10,7 +10,15 @@ from bot.client import AttuneBot
 from bot.clock import from_unix
 from bot.errors import UserFacingError
 from bot.records.couples import Couple
-from bot.services.progress import DAYS_MAX, DAYS_MIN, WEEKDAY_NAMES, WEEKDAYS, Overview, ProgressService
+from bot.services.progress import (
+    DAYS_DEFAULT,
+    DAYS_MAX,
+    DAYS_MIN,
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+    Overview,
+    ProgressService,
+)
 from bot.sharing import PREVIEW_TEXT
 from bot.ui import ATTUNE_COLOUR
 from cogs.progress.dispatch import streak_text
@@ -34,6 +42,9 @@ DAY_CHOICES = [
 ]
 DAY_CHOICES.append(app_commands.Choice(name="Off", value="off"))
 CHECKUPS_SHOWN = 6
+# /progress show and /progress share look back over the same span, described the same way.
+Days = app_commands.Range[int, DAYS_MIN, DAYS_MAX]
+DAYS_DESCRIBE = f"How far back to look, {DAYS_MIN} to {DAYS_MAX} days ({DAYS_DEFAULT} by default)"
 
 
 class ProgressCog(commands.Cog):
@@ -59,12 +70,8 @@ class ProgressCog(commands.Cog):
     # -- /progress show --------------------------------------------------------------------------
 
     @progress.command(name="show", description="Your streaks, check-ins together and a mood chart (private)")
-    @app_commands.describe(days="How far back to look, 7 to 365 days (30 by default)")
-    async def show(
-        self,
-        interaction: discord.Interaction[AttuneBot],
-        days: app_commands.Range[int, DAYS_MIN, DAYS_MAX] = 30,
-    ) -> None:
+    @app_commands.describe(days=DAYS_DESCRIBE)
+    async def show(self, interaction: discord.Interaction[AttuneBot], days: Days = DAYS_DEFAULT) -> None:
         self.service.check_days(days)
         await interaction.response.defer(ephemeral=True, thinking=True)
         overview = await self.service.overview(interaction.user.id, interaction.guild_id, days)
@@ -145,12 +152,8 @@ class ProgressCog(commands.Cog):
     # -- /progress share -------------------------------------------------------------------------
 
     @progress.command(name="share", description="Preview your couple mood chart, then post it to your thread")
-    @app_commands.describe(days="How far back to look, 7 to 365 days (30 by default)")
-    async def share(
-        self,
-        interaction: discord.Interaction[AttuneBot],
-        days: app_commands.Range[int, DAYS_MIN, DAYS_MAX] = 30,
-    ) -> None:
+    @app_commands.describe(days=DAYS_DESCRIBE)
+    async def share(self, interaction: discord.Interaction[AttuneBot], days: Days = DAYS_DEFAULT) -> None:
         couple = await self._active_couple(interaction)
         days = self.service.check_days(days)
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.clock import unix
-from bot.jobs import IntervalJob, JobCog
+from bot.jobs import JobCog
 from bot.ui import ATTUNE_COLOUR
 
 if TYPE_CHECKING:
@@ -63,22 +63,15 @@ def summary_embed(summary: WeeklySummary) -> discord.Embed:
 
 
 class ProgressDispatcher(JobCog):
-    def __init__(self, bot: AttuneBot) -> None:
-        self.bot = bot
-        self.service = bot.services.progress
-        self.job = IntervalJob(bot.scheduler, self.run_job, job_id=JOB_ID, seconds=INTERVAL_SECONDS)
-        self._tick_lock = asyncio.Lock()
+    job_id = JOB_ID
+    interval_seconds = INTERVAL_SECONDS
+    failed_note = "Progress dispatch failed; it will run again shortly"
+    stopped_note = "Progress dispatch stopped for shutdown; the rest resumes on next start"
 
-    async def run_job(self) -> None:
-        try:
-            await self.bot.wait_until_ready()
-            try:
-                await self.tick()
-            except Exception:
-                log.exception("Progress dispatch failed; it will run again shortly")
-        except asyncio.CancelledError:
-            # Cancelled by the scheduler's shutdown: what was not posted stays pending for next start.
-            log.info("Progress dispatch stopped for shutdown; the rest resumes on next start")
+    def __init__(self, bot: AttuneBot) -> None:
+        super().__init__(bot)
+        self.service = bot.services.progress
+        self._tick_lock = asyncio.Lock()
 
     async def tick(self) -> None:
         """Record due summaries, post them, send heads-ups. Safe to run at any time."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.clock import from_unix
-from bot.components import AttuneButton, persistent_items
+from bot.components import AttuneButton, persistent_items, persistent_view
 from bot.content.models import CHECKUP_QUESTIONS_MAX
 from bot.giveback import Kept
 from bot.modals import PersistentModal, Values, choice_values
@@ -165,10 +165,7 @@ def chart_embed(days: int, author: str) -> discord.Embed:
 
 
 def share_view(share_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(PostShareButton(share_id=share_id))
-    view.add_item(CancelShareButton(share_id=share_id))
-    return view
+    return persistent_view(PostShareButton(share_id=share_id), CancelShareButton(share_id=share_id))
 
 
 class CheckupModal(PersistentModal, route="progress:checkup"):
