@@ -91,7 +91,7 @@ class AppreciationsRepository:
 
     async def reminder(self, user_id: int) -> Reminder | None:
         row = await self._db.fetchone(
-            f"SELECT {_REMINDER} FROM appreciation_reminders WHERE user_id = ?", (user_id,)
+            f"SELECT {_REMINDER} FROM appreciations_weekly WHERE user_id = ?", (user_id,)
         )
         return None if row is None else _reminder(row)
 
@@ -106,7 +106,7 @@ class AppreciationsRepository:
         now: int,
     ) -> Reminder:
         row = await self._db.fetchone(
-            "INSERT INTO appreciation_reminders (user_id, guild_id, weekday, local_time, timezone, "
+            "INSERT INTO appreciations_weekly (user_id, guild_id, weekday, local_time, timezone, "
             "next_due_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
             "guild_id = excluded.guild_id, weekday = excluded.weekday, local_time = excluded.local_time, "
             "timezone = excluded.timezone, next_due_at = excluded.next_due_at, "
@@ -119,7 +119,7 @@ class AppreciationsRepository:
     async def turn_off(self, user_id: int, now: int) -> bool:
         """Off, keeping the day and time; False when it was not on."""
         value = await self._db.fetchval(
-            "UPDATE appreciation_reminders SET next_due_at = NULL, updated_at = ? "
+            "UPDATE appreciations_weekly SET next_due_at = NULL, updated_at = ? "
             "WHERE user_id = ? AND next_due_at IS NOT NULL RETURNING user_id",
             (now, user_id),
         )
@@ -127,7 +127,7 @@ class AppreciationsRepository:
 
     async def due_reminders(self, now: int, limit: int) -> list[Reminder]:
         rows = await self._db.fetchall(
-            f"SELECT {_REMINDER} FROM appreciation_reminders WHERE next_due_at IS NOT NULL "
+            f"SELECT {_REMINDER} FROM appreciations_weekly WHERE next_due_at IS NOT NULL "
             "AND next_due_at <= ? ORDER BY next_due_at LIMIT ?",
             (now, limit),
         )
@@ -158,14 +158,14 @@ class AppreciationsRepository:
         (or the person changed or turned off the reminder meanwhile)."""
         async with self._db.transaction() as tx:
             moved = await tx.execute(
-                "UPDATE appreciation_reminders SET next_due_at = ?, timezone = ? "
+                "UPDATE appreciations_weekly SET next_due_at = ?, timezone = ? "
                 "WHERE user_id = ? AND next_due_at = ?",
                 (next_due_at, timezone, reminder.user_id, reminder.next_due_at),
             )
             if moved == 0:
                 return False
             await tx.execute(
-                "INSERT INTO appreciation_offers (user_id, due_at, status, appreciation_id, guild_id, "
+                "INSERT INTO appreciations_weekly_offers (user_id, due_at, status, appreciation_id, guild_id, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, due_at) DO NOTHING",
                 (reminder.user_id, reminder.next_due_at, status, appreciation_id, reminder.guild_id, now),
             )
@@ -179,8 +179,8 @@ class AppreciationsRepository:
     async def claim_pending_offers(self, limit: int) -> list[Offer]:
         """Mark pending offers 'sending' before sending them: a crash never sends one twice."""
         rows = await self._db.fetchall(
-            "UPDATE appreciation_offers SET status = 'sending' WHERE id IN "
-            "(SELECT id FROM appreciation_offers WHERE status = 'pending' ORDER BY id LIMIT ?) "
+            "UPDATE appreciations_weekly_offers SET status = 'sending' WHERE id IN "
+            "(SELECT id FROM appreciations_weekly_offers WHERE status = 'pending' ORDER BY id LIMIT ?) "
             "RETURNING id, user_id, due_at, appreciation_id, guild_id",
             (limit,),
         )
@@ -199,14 +199,14 @@ class AppreciationsRepository:
         self, offer_id: int, status: str, channel_id: int | None, message_id: int | None, now: int
     ) -> None:
         await self._db.execute(
-            "UPDATE appreciation_offers SET status = ?, channel_id = ?, message_id = ?, sent_at = ? "
+            "UPDATE appreciations_weekly_offers SET status = ?, channel_id = ?, message_id = ?, sent_at = ? "
             "WHERE id = ? AND status = 'sending'",
             (status, channel_id, message_id, now if status == "sent" else None, offer_id),
         )
 
     async def offer(self, offer_id: int, user_id: int) -> Offer | None:
         row = await self._db.fetchone(
-            "SELECT id, user_id, due_at, appreciation_id, guild_id FROM appreciation_offers "
+            "SELECT id, user_id, due_at, appreciation_id, guild_id FROM appreciations_weekly_offers "
             "WHERE id = ? AND user_id = ?",
             (offer_id, user_id),
         )
@@ -222,7 +222,7 @@ class AppreciationsRepository:
 
     async def answer_offer(self, offer_id: int, user_id: int, answer: str) -> None:
         await self._db.execute(
-            "UPDATE appreciation_offers SET answer = ? WHERE id = ? AND user_id = ?",
+            "UPDATE appreciations_weekly_offers SET answer = ? WHERE id = ? AND user_id = ?",
             (answer, offer_id, user_id),
         )
 

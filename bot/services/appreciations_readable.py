@@ -11,8 +11,8 @@ from bot.services.appreciations import WEEKDAY_NAMES
 # Table -> the heading its section gets.
 TITLES = {
     "appreciations": "Your appreciation log",
-    "appreciation_reminders": "Your weekly appreciation DM",
-    "appreciation_offers": "Appreciations Attune offered back to you by DM",
+    "appreciations_weekly": "Your weekly appreciation DM",
+    "appreciations_weekly_offers": "Appreciations Attune offered back to you by DM",
 }
 OFFER_STATUS = {
     "pending": "about to be sent",
@@ -34,7 +34,7 @@ def section(table: str, rows: list[dict[str, Any]], when: When) -> list[str]:
     for row in sorted(rows, key=lambda r: (r.get("created_at") or r.get("due_at") or 0, r.get("id", 0))):
         if table == "appreciations":
             out += _appreciation(row, when)
-        elif table == "appreciation_reminders":
+        elif table == "appreciations_weekly":
             out.append(_reminder(row, when))
         else:
             status = OFFER_STATUS.get(row.get("status", ""), row.get("status", ""))

@@ -24,8 +24,7 @@ from bot.jobs import JobCog
 from bot.notify import Notifier
 from bot.services.appreciations import NOT_FOUND
 from bot.sharing import CANCEL_STYLE, POST_LABEL, POST_STYLE
-from bot.ui import cached_display_name
-from cogs.appreciate.views import post_appreciation, shared_embed
+from cogs.appreciate.views import author_name, post_appreciation, shared_embed
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
@@ -65,7 +64,7 @@ class AppreciationOffers(JobCog):
     async def _send(self, offer: Offer, appreciation: Appreciation) -> None:
         """The private DM: the lead, the appreciation exactly as the partner would see it, Post and
         Not now. DMs that can't reach the person are recorded, and nothing goes to the thread."""
-        author = cached_display_name(self.bot, offer.guild_id, offer.user_id) if offer.guild_id else "you"
+        author = await author_name(self.bot, offer.guild_id, offer.user_id)
         message = await Notifier(self.bot).dm(
             offer.user_id,
             content=self.bot.content.appreciations.offer,

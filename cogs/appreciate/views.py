@@ -23,7 +23,7 @@ from bot.modals import PersistentModal, Values, headings, text_value
 from bot.records.appreciations import Appreciation, AppreciationPage
 from bot.services.appreciations import MEANING_MAX, WHAT_MAX
 from bot.sharing import CANCEL_LABEL, CANCEL_STYLE, POST_LABEL, POST_STYLE, PREVIEW_TEXT
-from bot.ui import ATTUNE_COLOUR, cached_display_name
+from bot.ui import ATTUNE_COLOUR
 from cogs.exercises.share import has_active_couple, post_to_couple_thread, require_active_couple
 from cogs.resources.render import AUTHOR_MAX, DESCRIPTION_MAX, FIELD_VALUE_MAX, truncate
 
@@ -197,10 +197,11 @@ async def post_appreciation(
     bot = interaction.client
     service = bot.services.appreciations
     await require_active_couple(bot, guild_id or interaction.guild_id, owner_id)
+    await service.shareable(appreciation_id, owner_id)  # answered at once; the claim below decides
     await interaction.response.defer()
     found, claimed_at = await service.claim_share(appreciation_id, owner_id)
     # In a DM the presser is a user, not a member: the name their server shows, as the DM did.
-    author = cached_display_name(bot, guild_id, owner_id) if guild_id else interaction.user.display_name
+    author = await author_name(bot, guild_id, owner_id) if guild_id else interaction.user.display_name
     return await post_to_couple_thread(
         interaction,
         "appreciation",
@@ -209,6 +210,16 @@ async def post_appreciation(
         release=lambda: service.release_share(appreciation_id, owner_id, claimed_at),
         guild_id=guild_id,
     )
+
+
+async def author_name(bot: AttuneBot, guild_id: int | None, user_id: int) -> str:
+    """The name the couple's server shows for the author, else their own display name."""
+    guild = bot.get_guild(guild_id) if guild_id is not None else None
+    member = guild.get_member(user_id) if guild is not None else None
+    if member is not None:
+        return member.display_name
+    user = bot.get_user(user_id) or await bot.fetch_user(user_id)
+    return user.display_name
 
 
 def choice_view(owner_id: int, appreciation_id: int) -> discord.ui.View:

@@ -1,7 +1,8 @@
 -- Appreciations (issue 16, part 2): what a partner did and what it meant, kept in the person's own
 -- appreciation log (part of their journal: /journal export includes it) and shared only when they
 -- choose, after a preview. Both texts are AES-GCM sealed (bot/crypto.py), labelled
--- "appreciations.what_sealed" and "appreciations.meaning_sealed".
+-- "appreciations.what_sealed" and "appreciations.meaning_sealed". Every table has a user_id, so
+-- /privacy exports and erases them with the rest; their names put the log first in the export.
 
 CREATE TABLE appreciations (
     id                  INTEGER PRIMARY KEY,
@@ -18,7 +19,7 @@ CREATE INDEX appreciations_by_user ON appreciations (user_id, created_at DESC, i
 
 -- The weekly offer, opt-in: a private DM at the person's own weekday and time offering one kept
 -- appreciation to send. next_due_at is NULL while it is off (the day and time are remembered).
-CREATE TABLE appreciation_reminders (
+CREATE TABLE appreciations_weekly (
     user_id             INTEGER PRIMARY KEY,
     guild_id            INTEGER NOT NULL,          -- the server whose couple thread an offer posts to
     weekday             INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),  -- 0 = Monday
@@ -27,14 +28,14 @@ CREATE TABLE appreciation_reminders (
     next_due_at         INTEGER,
     updated_at          INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX appreciation_reminders_due ON appreciation_reminders (next_due_at)
+CREATE INDEX appreciations_weekly_due ON appreciations_weekly (next_due_at)
     WHERE next_due_at IS NOT NULL;
 
 -- One row per weekly offer, recorded (and the reminder moved on) in one transaction before any DM,
 -- so a restart never offers twice. 'sending' is claimed before the DM goes: a crash then leaves it
 -- unsent rather than sent twice. 'missed': due too long ago to be sent late; 'nothing': nothing
 -- kept to offer or no active couple; 'undelivered': DMs closed (no fallback in the thread).
-CREATE TABLE appreciation_offers (
+CREATE TABLE appreciations_weekly_offers (
     id                  INTEGER PRIMARY KEY,
     user_id             INTEGER NOT NULL,
     due_at              INTEGER NOT NULL,
@@ -49,4 +50,5 @@ CREATE TABLE appreciation_offers (
     sent_at             INTEGER,
     UNIQUE (user_id, due_at)
 ) STRICT;
-CREATE INDEX appreciation_offers_pending ON appreciation_offers (id) WHERE status = 'pending';
+CREATE INDEX appreciations_weekly_offers_pending ON appreciations_weekly_offers (id)
+    WHERE status = 'pending';
