@@ -52,3 +52,5 @@ CREATE TABLE appreciations_weekly_offers (
 ) STRICT;
 CREATE INDEX appreciations_weekly_offers_pending ON appreciations_weekly_offers (id)
     WHERE status = 'pending';
+-- Erasing an appreciation sets its offers' appreciation_id to NULL: found by this, not a scan.
+CREATE INDEX appreciations_weekly_offers_by_appreciation ON appreciations_weekly_offers (appreciation_id);
