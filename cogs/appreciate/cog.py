@@ -8,7 +8,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import AttuneBot
-from bot.cooldowns import per_person
+from bot.cooldowns import limit
 from bot.errors import UserFacingError
 from bot.services.appreciations import WEEKDAY_NAMES
 from bot.timeparse import DAY_NAMES
@@ -38,7 +38,7 @@ class AppreciateCog(commands.Cog):
         self.bot = bot
 
     @appreciate.command(name="add", description="Note something your partner did and what it meant to you")
-    @per_person(5, 60.0)
+    @limit("appreciate add")
     async def add(self, interaction: Interaction) -> None:
         await interaction.response.send_modal(AppreciationModal(self.bot.content.appreciations))
 
