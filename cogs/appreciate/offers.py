@@ -24,7 +24,7 @@ from bot.jobs import JobCog
 from bot.notify import Notifier
 from bot.services.appreciations import NOT_FOUND
 from bot.sharing import CANCEL_STYLE, POST_LABEL, POST_STYLE
-from cogs.appreciate.views import author_name, post_appreciation, shared_embed
+from cogs.appreciate.views import NOT_YOURS, author_name, post_appreciation, shared_embed
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 
 JOB_ID = "attune:appreciate:offers"
 INTERVAL_SECONDS = 60
-NOT_YOURS = "This isn't yours, so it does nothing for you. Nothing was changed."
 
 Interaction = discord.Interaction["AttuneBot"]
 

@@ -41,7 +41,7 @@ LIST_PART_MAX = 400  # each part of an appreciation in the list: five fit in one
 
 
 def private_embed(appreciation: Appreciation) -> discord.Embed:
-    """The writer's own view: both parts, whose it is, and whether it was shared."""
+    """The writer's own view: both parts, and whether it was shared."""
     embed = discord.Embed(title="Your appreciation", colour=ATTUNE_COLOUR)
     embed.add_field(name="What they did", value=truncate(appreciation.what, FIELD_VALUE_MAX), inline=False)
     embed.add_field(
