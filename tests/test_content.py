@@ -74,6 +74,7 @@ def test_every_builtin_yaml_file_is_loaded(library: ContentLibrary) -> None:
     exercise_files = [f for f in yaml_files if f.startswith("exercises/")]
     assert len(exercise_files) == len(library.exercises)
     assert set(yaml_files) - set(exercise_files) == {
+        "appreciations.yaml",
         "checkup.yaml",
         "safety.yaml",
         "prompts/partner.yaml",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -78,6 +79,24 @@ async def test_nothing_typed_and_not_the_token_reaches_any_log_record(
         )
     assert "NOT saved" in failed.text() and quoted in failed.text()
     assert any("ValueError" in record_text(r) for r in caplog.records), "the failure itself is logged"
+    # An appreciation shared, and one kept, offered back by the weekly DM and posted from it.
+    shared, meant = "Alice appreciation: you fixed the creaky gate", "Alice meaning: the garden felt ours"
+    offered, felt = "Alice offered: you sang in the kitchen", "Alice meaning: the house felt light"
+    typed.alice += [shared, meant, offered, felt]
+    opened = await fake.slash(world.alice, world.general, "appreciate add")
+    saved = await modal(harness, world.alice, opened, {"what": shared, "meaning": meant})
+    preview = await ok(await fake.press(world.alice, saved, "Share it in our thread…"))
+    await ok(await fake.press(world.alice, preview, "Post"))
+    opened = await fake.slash(world.alice, world.general, "appreciate add")
+    saved = await modal(harness, world.alice, opened, {"what": offered, "meaning": felt})
+    await ok(await fake.press(world.alice, saved, "Keep it private"))
+    await ok(await fake.slash(world.alice, world.general, "appreciate reminder on", day="sun", time="19:00"))
+    harness.clock.set(datetime(2026, 3, 8, 18, 0, 30, tzinfo=UTC))  # 19:00 in Alice's Paris
+    await harness.appreciation_job.tick()
+    await harness.settle()
+    [offer] = [m for m in fake.dm_messages(world.alice) if "offer-post" in str(m.buttons())]
+    await ok(await fake.press(world.alice, offer, "Post"))
+    await harness.settle()
     await harness.restart()
     await ok(await fake.slash(world.bob, world.general, "journal search", text="proud of us"))
 
@@ -98,6 +117,8 @@ async def test_nothing_typed_and_not_the_token_reaches_any_log_record(
         "go quiet when I feel judged",
         "storm kept us up",
         "quiet hour after work",
+        "creaky gate",
+        "sang in the kitchen",
     ]
     joined = "\n".join(record_text(r) for r in records)
     for fragment in fragments:

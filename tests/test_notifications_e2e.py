@@ -271,12 +271,21 @@ async def share_chart(attune: BotHarness, world: Any) -> Any:
     return preview
 
 
+async def share_appreciation(attune: BotHarness, world: Any) -> Any:
+    fake = attune.fake
+    opened = await ok(await fake.slash(world.alice, world.general, "appreciate add"))
+    values = {"what": "Cooked on my long day.", "meaning": "I felt cared for."}
+    saved = await ok(await fake.submit_modal(world.alice, opened, values))
+    return await ok(await fake.press(world.alice, saved, "Share it in our thread…"))
+
+
 SHARES = {
     "journal": (share_journal_entry, "alice chose to share this from their journal with you."),
     "reflect": (share_reflection, "alice wrote something for you."),
     "boundary": (share_boundary, "alice shared a boundary with you."),
     "exercise": (share_exercise_reflection, "alice shared a reflection from an exercise with you."),
     "chart": (share_chart, "alice shared how you've both been feeling lately."),
+    "appreciation": (share_appreciation, "alice shared an appreciation with you."),
 }
 
 

@@ -155,6 +155,17 @@ async def drive_everything(attune: BotHarness, world: Any) -> None:
     await modal(bob, opened, {"boundary": "No phones at dinner", "consequence": "I'll step away"})
     await slash(bob, "boundary list")
 
+    # Appreciations: one shared after its preview, one kept, the log, and the weekly offer turned on.
+    for what, choice in (("Cooked dinner", "Share it in our thread…"), ("Walked the dog", "Keep it private")):
+        opened = await slash(alice, "appreciate add")
+        saved = await modal(alice, opened, {"what": what, "meaning": "I felt cared for"})
+        if saved is not None and saved.buttons():
+            chosen = await step(lambda saved=saved, choice=choice: fake.press(alice, saved, choice))
+            if chosen is not None and any(label == "Post" for label, _, _ in chosen.buttons()):
+                await step(lambda chosen=chosen: fake.press(alice, chosen, "Post"))
+    await slash(alice, "appreciate list")
+    await slash(alice, "appreciate reminder on", day="thu", time="9:00")  # 08:00 UTC in Paris
+
     # Exercises.
     await slash(alice, "exercise list")
     offered = await fake.autocomplete(alice, general, "exercise start", focused="exercise", exercise="")
@@ -191,6 +202,10 @@ async def drive_everything(attune: BotHarness, world: Any) -> None:
     await slash(carol, "checkin personal set", time="8am", timezone="UTC")
     attune.clock.set(datetime(2026, 3, 5, 8, 0, 1, tzinfo=UTC))
     await dispatcher.tick()
+    await attune.appreciation_job.tick()  # Alice's weekly appreciation offer, by DM
+    offers = [m for m in fake.dm_messages(alice) if "offer-post" in str(m.buttons())]
+    if offers:
+        await step(lambda: fake.press(alice, offers[-1], "Post"))
     dms = [m for m in fake.dm_messages(carol) if "Write" in str(m.buttons())]
     if dms:
         write = await step(lambda: fake.press(carol, dms[-1], "Write"))

@@ -2,6 +2,7 @@
 
 from bot.content.loader import ContentError, load_content
 from bot.content.models import (
+    Appreciations,
     Checkup,
     CheckupOption,
     CheckupQuestion,
@@ -15,6 +16,7 @@ from bot.content.models import (
 )
 
 __all__ = [
+    "Appreciations",
     "Checkup",
     "CheckupOption",
     "CheckupQuestion",

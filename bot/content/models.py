@@ -235,6 +235,20 @@ class Checkup(_Frozen):
         )
 
 
+class Appreciations(_Frozen):
+    """The words around /appreciate (content/appreciations.yaml): the form, the log, the weekly
+    offer, and why it helps, with the research credited by name."""
+
+    form_intro: Text300  # inside the form, above the two questions
+    saved: Text300  # once saved, above the choice to keep it or share it
+    kept: Text300  # the person chose to keep it private
+    empty_log: Text300  # /appreciate list with nothing in it yet
+    why: Text1000  # the research behind it, and how it ties to the articles
+    offer: Text1000  # the weekly DM, above the appreciation it offers
+    not_now: Text300  # "Not now" pressed on the weekly DM
+    reminder_on: Text1000  # after turning the weekly offer on
+
+
 class ContentLibrary(_Frozen):
     """Everything the bot shows, validated and cross-checked by `bot.content.loader.load_content`."""
 
@@ -243,6 +257,7 @@ class ContentLibrary(_Frozen):
     personal_prompts: tuple[Prompt, ...]
     safety: Safety
     checkup: Checkup
+    appreciations: Appreciations
 
     def exercise(self, exercise_id: str) -> Exercise | None:
         """The exercise with this id, or None."""

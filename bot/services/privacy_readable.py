@@ -16,6 +16,7 @@ from typing import Any
 from bot.clock import from_unix
 from bot.content import ContentLibrary
 from bot.records.privacy import PersonData
+from bot.services import appreciations_readable
 from bot.services.journal import KIND_NAMES, MOODS
 
 # (server id, user id) -> the name that server shows; missing when it could not be looked up.
@@ -45,6 +46,7 @@ _TABLE_TITLES = {
     "progress_checkups": "Where I stand: your check-ups",
     "progress_shares": "Mood charts you previewed or shared",
     "progress_checkup_offers": "Check-up invitations Attune sent you",
+    **appreciations_readable.TITLES,
 }
 
 
@@ -248,6 +250,8 @@ def _other(
         for row in rows:
             out += _checkup(row, content, zone)
         return out
+    if table in appreciations_readable.TITLES:
+        return out + appreciations_readable.section(table, rows, lambda seconds: when(seconds, zone))
     for row in rows:
         if table == "progress_shares":
             status = SHARE_STATUS.get(row.get("status", ""), row.get("status", ""))

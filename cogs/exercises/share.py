@@ -46,6 +46,7 @@ async def post_to_couple_thread(
     *,
     still_kept: Callable[[], Awaitable[object]],
     release: Callable[[], Awaitable[object]],
+    guild_id: int | None = None,
 ) -> discord.Thread:
     """Post what the presser claimed to share (one post per preview) to their couple's live thread
     (recreated or unarchived as needed); returns the thread. The post is announced like every share
@@ -53,10 +54,11 @@ async def post_to_couple_thread(
 
     `still_kept` raises NotFound when the shared words no longer exist: checked after the post is
     recorded, so an erasure that ran while the post was in flight cannot leave it behind.
-    `release` gives the claim back when the post fails, however it fails, so Post can be pressed again."""
+    `release` gives the claim back when the post fails, however it fails, so Post can be pressed again.
+    `guild_id` names the couple's server when the button was pressed elsewhere (a DM)."""
     try:
         return await _post(
-            interaction.client, interaction.guild_id, interaction.user, kind, embed, still_kept
+            interaction.client, guild_id or interaction.guild_id, interaction.user, kind, embed, still_kept
         )
     except BaseException:
         await release()

@@ -76,6 +76,14 @@ TOPICS: tuple[Topic, ...] = (
         ("reflect", "journal share", "journal unshare", "boundary share", "progress share"),
     ),
     Topic(
+        "appreciate",
+        "Appreciations",
+        "💛",
+        "Note what your partner did and what it meant to you. Keep it in your log, or share it after a "
+        "preview; if you like, one you kept comes back to you by DM once a week. Never a score.",
+        ("appreciate add", "appreciate list", "appreciate reminder on", "appreciate reminder off"),
+    ),
+    Topic(
         "progress",
         "How it's going",
         "📈",

@@ -138,6 +138,10 @@ class JournalCog(commands.Cog):
         text = await self.bot.services.journal.export_markdown(
             interaction.user.id, zone, interaction.user.display_name
         )
+        # The appreciation log is part of the journal (/appreciate): it comes with it.
+        appreciations = await self.bot.services.appreciations.export_markdown(interaction.user.id, zone)
+        if appreciations is not None:
+            text = appreciations if text is None else f"{text}\n{appreciations}"
         if text is None:
             raise UserFacingError("Your journal is empty, so there's nothing to export yet.")
         day = self.bot.clock.now().astimezone(zone).date().isoformat()

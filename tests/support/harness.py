@@ -14,6 +14,7 @@ from bot.config import Settings, load_settings
 from tests.support.clock import FakeClock
 
 if TYPE_CHECKING:
+    from cogs.appreciate.offers import AppreciationOffers
     from cogs.checkins.dispatch import CheckinDispatcher
     from cogs.couples.expiry import InvitationSweeper
     from cogs.progress.dispatch import ProgressDispatcher
@@ -126,6 +127,10 @@ class BotHarness:
     def invitation_job(self) -> InvitationSweeper:
         return invitation_job(self.running)
 
+    @property
+    def appreciation_job(self) -> AppreciationOffers:
+        return appreciation_job(self.running)
+
 
 # Each feature's scheduled job is a cog of its extension. discord.py imports an extension's modules
 # afresh each time a bot loads it, so the class to look for is the one this bot loaded, not one
@@ -147,4 +152,10 @@ def progress_job(bot: AttuneBot) -> ProgressDispatcher:
 def invitation_job(bot: AttuneBot) -> InvitationSweeper:
     """The invitation expiry job of `bot`."""
     job: InvitationSweeper = importlib.import_module("cogs.couples.expiry").InvitationSweeper.of(bot)
+    return job
+
+
+def appreciation_job(bot: AttuneBot) -> AppreciationOffers:
+    """The weekly appreciation offer job of `bot`."""
+    job: AppreciationOffers = importlib.import_module("cogs.appreciate.offers").AppreciationOffers.of(bot)
     return job
