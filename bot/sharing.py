@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import discord
 
-ShareKind = Literal["journal", "reflection", "boundary", "exercise", "chart"]
+ShareKind = Literal["journal", "reflection", "boundary", "exercise", "chart", "bid"]
 
 PREVIEW_TEXT = "This is what your partner will see in your thread. Post it?"
 POST_LABEL = "Post"
@@ -27,6 +27,7 @@ _ANNOUNCEMENTS: dict[ShareKind, str] = {
     "boundary": "{name} shared a boundary with you.",
     "exercise": "{name} shared a reflection from an exercise with you.",
     "chart": "{name} shared how you've both been feeling lately.",
+    "bid": "{name} shared a moment of connection with you.",
 }
 
 

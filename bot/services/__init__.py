@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.content import ContentLibrary
 from bot.crypto import Cipher
 from bot.db import Database
+from bot.repositories.bids import BidsRepository
 from bot.repositories.boundaries import BoundariesRepository
 from bot.repositories.checkins import CheckinRepository
 from bot.repositories.couples import CouplesRepository
@@ -19,6 +20,7 @@ from bot.repositories.people import PeopleRepository
 from bot.repositories.privacy import PrivacyRepository
 from bot.repositories.progress import ProgressRepository
 from bot.repositories.thread_health import ThreadHealthRepository
+from bot.services.bids import BidsService
 from bot.services.boundaries import BoundariesService
 from bot.services.checkins import CheckinService
 from bot.services.couples import CouplesService
@@ -43,6 +45,7 @@ class Services:
     progress: ProgressService
     privacy: PrivacyService
     notifications: NotificationService
+    bids: BidsService
 
 
 def build_services(
@@ -70,4 +73,5 @@ def build_services(
         ),
         privacy=PrivacyService(PrivacyRepository(database, cipher), content, clock),
         notifications=NotificationService(people, clock),
+        bids=BidsService(BidsRepository(database, cipher), clock),
     )
