@@ -99,6 +99,7 @@ async def test_a_week_with_no_notes_says_how_to_start(attune: BotHarness, world:
     seen = await week(attune, world, world.dave)
     assert "No bids noted in the last 7 days" in seen and "/bid note" in seen
     assert "small reach for attention, interest, affection or support" in seen
+    assert "“Notice the bids, turn toward them” (`/exercise start`)" in seen
 
 
 async def test_one_note_is_shared_after_a_preview_across_a_restart(attune: BotHarness, world: Any) -> None:

@@ -15,7 +15,7 @@ from bot.records.bids import Bid
 from bot.services.bids import BID_LINE_MAX, KIND_LABELS
 from bot.sharing import PREVIEW_TEXT
 from bot.tree import GIVE_BACK
-from cogs.bids.views import noted_reply, share_view, shared_bid_embed, week_section
+from cogs.bids.views import EXERCISE_ID, noted_reply, share_view, shared_bid_embed, week_section
 from cogs.exercises.share import require_active_couple
 from cogs.journal.sharing import zone_for
 from cogs.resources.render import pack_messages, section_embeds, truncate
@@ -56,7 +56,8 @@ class BidsCog(commands.Cog):
     @bid.command(name="week", description="Your own bids of the last 7 days, and what you noticed (private)")
     async def week(self, interaction: Interaction) -> None:
         found = await self.bot.services.bids.week(interaction.user.id)
-        for embeds in pack_messages(section_embeds(week_section(found))):
+        section = week_section(found, self.bot.content.exercise(EXERCISE_ID))
+        for embeds in pack_messages(section_embeds(section)):
             if interaction.response.is_done():
                 await interaction.followup.send(embeds=embeds, ephemeral=True)
             else:

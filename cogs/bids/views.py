@@ -12,6 +12,7 @@ import discord
 from bot.client import AttuneBot
 from bot.clock import from_unix
 from bot.components import AttuneButton, persistent_items, persistent_view
+from bot.content import Exercise
 from bot.records.bids import Bid, BidKind, BidWeek
 from bot.services.bids import KIND_LABELS
 from bot.sharing import CANCEL_LABEL, CANCEL_STYLE, POST_LABEL, POST_STYLE
@@ -22,7 +23,7 @@ from cogs.resources.render import AUTHOR_MAX, DESCRIPTION_MAX, Section, truncate
 Interaction = discord.Interaction[AttuneBot]
 
 WHAT_A_BID_IS = "A bid is a small reach for attention, interest, affection or support."
-EXERCISE_HINT = "The exercise “Notice the bids, turn toward them” (`/exercise start`) says more."
+EXERCISE_ID = "turning-toward"  # the exercise that teaches bids (content/exercises/17-turning-toward.yaml)
 WEEK_SHOWN = 40  # notes listed in one /bid week; every one of them is in /privacy export
 
 # A word after a note is kept: warm, never a verdict.
@@ -61,14 +62,15 @@ def _bids(count: int) -> str:
     return f"{count} bid" if count == 1 else f"{count} bids"
 
 
-def week_section(week: BidWeek) -> Section:
+def week_section(week: BidWeek, exercise: Exercise | None) -> Section:
     """The person's own week: what they noticed and turned toward counted, every note listed."""
     title = "Your bids, the last 7 days"
     if not week.notes:
+        hint = f" The exercise “{exercise.title}” (`/exercise start`) says more." if exercise else ""
         return Section(
             title,
             "No bids noted in the last 7 days. Small moments count: a “look at this”, a sigh, a hand on "
-            f"your shoulder. `/bid note` keeps one when you notice it.\n\n{WHAT_A_BID_IS} {EXERCISE_HINT}",
+            f"your shoulder. `/bid note` keeps one when you notice it.\n\n{WHAT_A_BID_IS}{hint}",
         )
     lines = [f"You noticed **{_bids(week.noticed)}** and turned toward **{_bids(week.turned_toward)}**."]
     if any(n.kind is BidKind.MISSED for n in week.notes):
