@@ -5,11 +5,12 @@ refused kindly, nothing in the clear, and everything in /privacy export and gone
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 from bot.content import Track, load_content
-from bot.services.bids import BID_LINE_MAX
+from bot.services.bids import BID_LINE_MAX, WEEK_SHOWN
 from tests.support.couples import pair, query
 from tests.support.harness import BotHarness
 
@@ -93,6 +94,23 @@ async def test_each_kind_is_noted_privately_and_the_week_counts_only_your_notici
     # It all survives a restart.
     await attune.restart()
     assert "listened" in await week(attune, world, alice)
+
+
+async def test_a_busy_week_lists_the_newest_and_still_counts_every_one(
+    attune: BotHarness, world: Any
+) -> None:
+    bids = attune.running.services.bids
+    for n in range(WEEK_SHOWN + 2):
+        await bids.note(world.alice.id, "noticed" if n % 2 else "turned-toward", f"moment {n}")
+        attune.clock.advance(minutes=1)
+    seen = await week(attune, world, world.alice)
+    assert (
+        f"You noticed **{(WEEK_SHOWN + 2) // 2} bids** and turned toward **{(WEEK_SHOWN + 2) // 2} bids**."
+        in seen
+    )
+    assert f"Showing your newest {WEEK_SHOWN}" in seen
+    listed = {int(n) for n in re.findall(r"moment (\d+)", seen)}
+    assert listed == set(range(2, WEEK_SHOWN + 2)), "the newest ones, the two oldest left out"
 
 
 async def test_a_week_with_no_notes_says_how_to_start(attune: BotHarness, world: Any) -> None:

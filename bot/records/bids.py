@@ -33,6 +33,7 @@ class BidWeek:
     else's notes."""
 
     since: int
-    notes: tuple[Bid, ...]
+    notes: tuple[Bid, ...]  # the newest ones, at most the service's WEEK_SHOWN
+    total: int  # every note of the week, of any kind (more than `notes` holds when there are many)
     noticed: int
     turned_toward: int

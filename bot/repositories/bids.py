@@ -37,13 +37,22 @@ class BidsRepository:
         )
         return None if row is None else self._bid(row)
 
-    async def since(self, user_id: int, since: int) -> list[Bid]:
-        """The person's notes from `since` on, newest first."""
+    async def since(self, user_id: int, since: int, limit: int) -> list[Bid]:
+        """The person's newest `limit` notes from `since` on, newest first."""
         rows = await self._db.fetchall(
-            f"SELECT {_COLUMNS} FROM bids WHERE user_id = ? AND noted_at >= ? ORDER BY noted_at DESC, id DESC",
-            (user_id, since),
+            f"SELECT {_COLUMNS} FROM bids WHERE user_id = ? AND noted_at >= ? "
+            "ORDER BY noted_at DESC, id DESC LIMIT ?",
+            (user_id, since, limit),
         )
         return [self._bid(row) for row in rows]
+
+    async def counts_since(self, user_id: int, since: int) -> dict[BidKind, int]:
+        """How many notes of each kind the person kept from `since` on (nothing opened)."""
+        rows = await self._db.fetchall(
+            "SELECT kind, count(*) AS n FROM bids WHERE user_id = ? AND noted_at >= ? GROUP BY kind",
+            (user_id, since),
+        )
+        return {BidKind(row["kind"]): int(row["n"]) for row in rows}
 
     async def newest(self, user_id: int, limit: int) -> list[Bid]:
         rows = await self._db.fetchall(

@@ -16,6 +16,7 @@ from bot.repositories.bids import BidsRepository
 BID_LINE_MAX = 200
 WEEK_SECONDS = 7 * 24 * 60 * 60
 CHOICES_MAX = 25  # one autocomplete list
+WEEK_SHOWN = 40  # notes listed in one /bid week; every one of them is in /privacy export
 
 # How each kind is offered and named back to the person, in the order offered.
 KIND_LABELS: dict[BidKind, str] = {
@@ -46,14 +47,16 @@ class BidsService:
         return await self._repo.add(user_id, chosen, text, self._now())
 
     async def week(self, user_id: int) -> BidWeek:
-        """The person's own notes of the last seven days, and what they noticed or turned toward."""
+        """The person's own notes of the last seven days (the newest WEEK_SHOWN), and how many they
+        noticed or turned toward."""
         since = self._now() - WEEK_SECONDS
-        notes = tuple(await self._repo.since(user_id, since))
+        counts = await self._repo.counts_since(user_id, since)
         return BidWeek(
             since=since,
-            notes=notes,
-            noticed=sum(n.kind is BidKind.NOTICED for n in notes),
-            turned_toward=sum(n.kind is BidKind.TURNED_TOWARD for n in notes),
+            notes=tuple(await self._repo.since(user_id, since, WEEK_SHOWN)),
+            total=sum(counts.values()),
+            noticed=counts.get(BidKind.NOTICED, 0),
+            turned_toward=counts.get(BidKind.TURNED_TOWARD, 0),
         )
 
     async def get(self, bid_id: int, user_id: int) -> Bid:

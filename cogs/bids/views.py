@@ -24,7 +24,6 @@ Interaction = discord.Interaction[AttuneBot]
 
 WHAT_A_BID_IS = "A bid is a small reach for attention, interest, affection or support."
 EXERCISE_ID = "turning-toward"  # the exercise that teaches bids (content/exercises/17-turning-toward.yaml)
-WEEK_SHOWN = 40  # notes listed in one /bid week; every one of them is in /privacy export
 
 # A word after a note is kept: warm, never a verdict.
 NOTED_WORDS: dict[BidKind, str] = {
@@ -77,15 +76,15 @@ def week_section(week: BidWeek, exercise: Exercise | None) -> Section:
         lines.append(
             "Missed ones are listed here, never counted: seeing them is how the next one gets caught."
         )
-    if len(week.notes) > WEEK_SHOWN:
-        lines.append(f"Showing your newest {WEEK_SHOWN}; every note is in `/privacy export`.")
+    if week.total > len(week.notes):
+        lines.append(f"Showing your newest {len(week.notes)}; every note is in `/privacy export`.")
     lines.append("Only you see this. `/bid share` can show one note to your partner, after a preview.")
     entries = tuple(
         (
             KIND_LABELS[bid.kind] + (" (shared)" if bid.shared_at is not None else ""),
             f"<t:{bid.noted_at}:f>" + (f"\n{bid.line}" if bid.line else ""),
         )
-        for bid in week.notes[:WEEK_SHOWN]
+        for bid in week.notes
     )
     return Section(title, "\n".join(lines), entries=entries)
 
