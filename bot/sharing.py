@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import discord
 
-ShareKind = Literal["journal", "reflection", "boundary", "exercise", "chart", "appreciation"]
+ShareKind = Literal["journal", "reflection", "boundary", "exercise", "chart", "appreciation", "bid"]
 
 PREVIEW_TEXT = "This is what your partner will see in your thread. Post it?"
 POST_LABEL = "Post"
@@ -28,6 +28,7 @@ _ANNOUNCEMENTS: dict[ShareKind, str] = {
     "exercise": "{name} shared a reflection from an exercise with you.",
     "chart": "{name} shared how you've both been feeling lately.",
     "appreciation": "{name} shared an appreciation with you.",
+    "bid": "{name} shared a moment of connection with you.",
 }
 
 

@@ -49,6 +49,17 @@ async def test_nothing_typed_and_not_the_token_reaches_any_log_record(
     await ok(await fake.slash(world.alice, world.general, "journal search", text="kettle sang"))
     typed.alice.append("kettle sang")
     await ok(await fake.slash(world.alice, world.general, "privacy export"))
+    # A bid noted, shown in the week, shared after a preview; one refused as too long comes back.
+    bid_line, bid_long = "Alice bid: he hummed by the window", "Alice long bid ✨ " * 20
+    typed.alice += [bid_line, bid_long]
+    await ok(await fake.slash(world.alice, world.general, "bid note", kind="turned-toward", line=bid_line))
+    await ok(await fake.slash(world.alice, world.general, "bid week"))
+    [bid] = await fake.autocomplete(world.alice, world.general, "bid share", focused="note", note="hummed")
+    preview = await ok(await fake.slash(world.alice, world.general, "bid share", note=bid["value"]))
+    await ok(await fake.press(world.alice, preview, "Post"))
+    await fake.wait_for_message(typed.thread, lambda m: "hummed by the window" in m.text())
+    refused = await ok(await fake.slash(world.alice, world.general, "bid note", kind="made", line=bid_long))
+    assert bid_long.strip() in refused.text()
     # A failed save: the disk is full, the words come back to the person (once as a file), and
     # the error is logged, without them.
     full, long = "Alice unsaved: the night the storm kept us up", "Alice long unsaved 🌧 " * 120
@@ -119,6 +130,8 @@ async def test_nothing_typed_and_not_the_token_reaches_any_log_record(
         "quiet hour after work",
         "creaky gate",
         "sang in the kitchen",
+        "hummed by the window",
+        "✨",
     ]
     joined = "\n".join(record_text(r) for r in records)
     for fragment in fragments:

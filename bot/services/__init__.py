@@ -10,6 +10,7 @@ from bot.content import ContentLibrary
 from bot.crypto import Cipher
 from bot.db import Database
 from bot.repositories.appreciations import AppreciationsRepository
+from bot.repositories.bids import BidsRepository
 from bot.repositories.boundaries import BoundariesRepository
 from bot.repositories.checkins import CheckinRepository
 from bot.repositories.couples import CouplesRepository
@@ -21,6 +22,7 @@ from bot.repositories.privacy import PrivacyRepository
 from bot.repositories.progress import ProgressRepository
 from bot.repositories.thread_health import ThreadHealthRepository
 from bot.services.appreciations import AppreciationsService
+from bot.services.bids import BidsService
 from bot.services.boundaries import BoundariesService
 from bot.services.checkins import CheckinService
 from bot.services.couples import CouplesService
@@ -46,6 +48,7 @@ class Services:
     privacy: PrivacyService
     notifications: NotificationService
     appreciations: AppreciationsService
+    bids: BidsService
 
 
 def build_services(
@@ -74,4 +77,5 @@ def build_services(
         privacy=PrivacyService(PrivacyRepository(database, cipher), content, clock),
         notifications=NotificationService(people, clock),
         appreciations=AppreciationsService(AppreciationsRepository(database, cipher), couples, clock),
+        bids=BidsService(BidsRepository(database, cipher), clock),
     )

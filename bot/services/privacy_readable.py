@@ -15,8 +15,10 @@ from typing import Any
 
 from bot.clock import from_unix
 from bot.content import ContentLibrary
+from bot.records.bids import BidKind
 from bot.records.privacy import PersonData
 from bot.services import appreciations_readable
+from bot.services.bids import KIND_LABELS as BID_LABELS
 from bot.services.journal import KIND_NAMES, MOODS
 
 # (server id, user id) -> the name that server shows; missing when it could not be looked up.
@@ -47,6 +49,7 @@ _TABLE_TITLES = {
     "progress_shares": "Mood charts you previewed or shared",
     "progress_checkup_offers": "Check-up invitations Attune sent you",
     **appreciations_readable.TITLES,
+    "bids": "Bids for connection you noted",
 }
 
 
@@ -258,6 +261,8 @@ def _other(
             out.append(f"- {when(row.get('created_at'), zone)}: a {row.get('days')}-day mood chart, {status}")
         elif table == "progress_checkup_offers":
             out.append(f"- Last offered {when(row.get('offered_at'), zone)}")
+        elif table == "bids":
+            out.append(_bid(row, zone))
         else:
             shown = {k: v for k, v in row.items() if k not in ("id", "user_id")}
             out.append(
@@ -274,6 +279,14 @@ def _checkup(row: dict[str, Any], content: ContentLibrary, zone: zoneinfo.ZoneIn
     for question, labels in words.items():
         out += [f"**{_line(question)}**", "", *(f"- {_line(label)}" for label in labels), ""]
     return out
+
+
+def _bid(row: dict[str, Any], zone: zoneinfo.ZoneInfo) -> str:
+    kind = row.get("kind", "")
+    label = BID_LABELS[BidKind(kind)] if kind in set(BidKind) else str(kind)
+    line = f": {_line(row['line'])}" if row.get("line") else ""
+    shared = f" (shared with your partner {when(row['shared_at'], zone)})" if row.get("shared_at") else ""
+    return f"- {when(row.get('noted_at'), zone)}, {label}{line}{shared}"
 
 
 def checkup_words(content: ContentLibrary, stored: Any) -> dict[str, list[str]] | None:

@@ -66,6 +66,8 @@ TOPICS: tuple[Topic, ...] = (
             "boundary add",
             "boundary list",
             "boundary remove",
+            "bid note",
+            "bid week",
         ),
     ),
     Topic(
@@ -73,7 +75,7 @@ TOPICS: tuple[Topic, ...] = (
         "Sharing with your partner",
         "🤝",
         "You always see a preview first; nothing is posted until you press Post.",
-        ("reflect", "journal share", "journal unshare", "boundary share", "progress share"),
+        ("reflect", "journal share", "journal unshare", "boundary share", "bid share", "progress share"),
     ),
     Topic(
         "appreciate",

@@ -1,0 +1,1 @@
+-- Reserved for the weekly couple meeting (issue 16), which lands in its own change.
