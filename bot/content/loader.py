@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.content.models import Checkup, ContentLibrary, Exercise, Prompt, PromptFile, Safety
+from bot.content.models import Checkup, ContentLibrary, Exercise, Meeting, Prompt, PromptFile, Safety
 
 CONTENT_PACKAGE = "content"
 EXERCISES_DIR = "exercises"
@@ -34,6 +34,7 @@ PARTNER_FILE = "partner.yaml"
 PERSONAL_FILE = "personal.yaml"
 SAFETY_FILE = "safety.yaml"
 CHECKUP_FILE = "checkup.yaml"
+MEETING_FILE = "meeting.yaml"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -191,6 +192,7 @@ def load_content(extra_path: Path | None = None) -> ContentLibrary:
     builder.add_folder(root, CONTENT_PACKAGE, required=True)
     safety = _Source(root / SAFETY_FILE, f"{CONTENT_PACKAGE}/{SAFETY_FILE}").parse(Safety)
     checkup = _Source(root / CHECKUP_FILE, f"{CONTENT_PACKAGE}/{CHECKUP_FILE}").parse(Checkup)
+    meeting = _Source(root / MEETING_FILE, f"{CONTENT_PACKAGE}/{MEETING_FILE}").parse(Meeting)
 
     if extra_path is not None:
         extra = Path(extra_path).expanduser()
@@ -205,4 +207,5 @@ def load_content(extra_path: Path | None = None) -> ContentLibrary:
         personal_prompts=tuple(builder.personal),
         safety=safety,
         checkup=checkup,
+        meeting=meeting,
     )

@@ -14,6 +14,7 @@ from bot.repositories.checkins import CheckinRepository
 from bot.repositories.couples import CouplesRepository
 from bot.repositories.exercises import ExercisesRepository
 from bot.repositories.journal import JournalRepository
+from bot.repositories.meetings import MeetingRepository
 from bot.repositories.meta import MetaRepository
 from bot.repositories.people import PeopleRepository
 from bot.repositories.privacy import PrivacyRepository
@@ -24,6 +25,7 @@ from bot.services.checkins import CheckinService
 from bot.services.couples import CouplesService
 from bot.services.exercises import ExercisesService
 from bot.services.journal import JournalService
+from bot.services.meetings import MeetingService
 from bot.services.meta import MetaService
 from bot.services.notifications import NotificationService
 from bot.services.people import PeopleService
@@ -43,6 +45,7 @@ class Services:
     progress: ProgressService
     privacy: PrivacyService
     notifications: NotificationService
+    meetings: MeetingService
 
 
 def build_services(
@@ -70,4 +73,11 @@ def build_services(
         ),
         privacy=PrivacyService(PrivacyRepository(database, cipher), content, clock),
         notifications=NotificationService(people, clock),
+        meetings=MeetingService(
+            MeetingRepository(database, cipher),
+            JournalRepository(database, cipher),  # each partner's record of a meeting is a journal entry
+            content,
+            clock,
+            settings.missed_round_grace_minutes,
+        ),
     )

@@ -16,6 +16,7 @@ from tests.support.clock import FakeClock
 if TYPE_CHECKING:
     from cogs.checkins.dispatch import CheckinDispatcher
     from cogs.couples.expiry import InvitationSweeper
+    from cogs.meetings.dispatch import MeetingDispatcher
     from cogs.progress.dispatch import ProgressDispatcher
 
 TEST_KEY = base64.urlsafe_b64encode(bytes(range(32))).decode()
@@ -126,6 +127,10 @@ class BotHarness:
     def invitation_job(self) -> InvitationSweeper:
         return invitation_job(self.running)
 
+    @property
+    def meeting_job(self) -> MeetingDispatcher:
+        return meeting_job(self.running)
+
 
 # Each feature's scheduled job is a cog of its extension. discord.py imports an extension's modules
 # afresh each time a bot loads it, so the class to look for is the one this bot loaded, not one
@@ -147,4 +152,10 @@ def progress_job(bot: AttuneBot) -> ProgressDispatcher:
 def invitation_job(bot: AttuneBot) -> InvitationSweeper:
     """The invitation expiry job of `bot`."""
     job: InvitationSweeper = importlib.import_module("cogs.couples.expiry").InvitationSweeper.of(bot)
+    return job
+
+
+def meeting_job(bot: AttuneBot) -> MeetingDispatcher:
+    """The couple meeting job (posting meetings, reveals to retry, closing, journal records) of `bot`."""
+    job: MeetingDispatcher = importlib.import_module("cogs.meetings.dispatch").MeetingDispatcher.of(bot)
     return job

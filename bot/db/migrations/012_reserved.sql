@@ -1,0 +1,2 @@
+-- Placeholder: this number belongs to another branch of issue 16 (migrations run 1..n without
+-- gaps). Delete this file when that branch's 012 is merged.
