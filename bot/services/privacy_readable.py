@@ -45,6 +45,8 @@ _TABLE_TITLES = {
     "progress_checkups": "Where I stand: your check-ups",
     "progress_shares": "Mood charts you previewed or shared",
     "progress_checkup_offers": "Check-up invitations Attune sent you",
+    "meeting_answers": "What you wrote in your couple meetings",
+    "meeting_topics": "Topics you chose ahead of your next couple meeting",
 }
 
 
@@ -248,10 +250,16 @@ def _other(
         for row in rows:
             out += _checkup(row, content, zone)
         return out
+    if table == "meeting_answers":
+        for row in rows:
+            out += _meeting_answer(row, content, zone)
+        return out
     for row in rows:
         if table == "progress_shares":
             status = SHARE_STATUS.get(row.get("status", ""), row.get("status", ""))
             out.append(f"- {when(row.get('created_at'), zone)}: a {row.get('days')}-day mood chart, {status}")
+        elif table == "meeting_topics":
+            out.append(f"- {when(row.get('written_at'), zone)}: {_line(str(row.get('body') or ''))}")
         elif table == "progress_checkup_offers":
             out.append(f"- Last offered {when(row.get('offered_at'), zone)}")
         else:
@@ -270,6 +278,15 @@ def _checkup(row: dict[str, Any], content: ContentLibrary, zone: zoneinfo.ZoneIn
     for question, labels in words.items():
         out += [f"**{_line(question)}**", "", *(f"- {_line(label)}" for label in labels), ""]
     return out
+
+
+def _meeting_answer(row: dict[str, Any], content: ContentLibrary, zone: zoneinfo.ZoneInfo) -> list[str]:
+    """One step of a couple meeting under the step's name, and whether your partner saw it."""
+    steps = content.meeting.steps
+    index = int(row.get("step") or 0)
+    title = steps[index].title if 0 <= index < len(steps) else f"Step {index + 1}"
+    shown = " (shown to your partner)" if row.get("message_id") else ""
+    return [f"### {when(row.get('written_at'), zone)} · {title}{shown}", "", str(row.get("body") or ""), ""]
 
 
 def checkup_words(content: ContentLibrary, stored: Any) -> dict[str, list[str]] | None:

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.client import AttuneBot
 from bot.clock import unix
+from bot.cooldowns import per_person
 from bot.errors import UserFacingError
 from bot.records.couples import Couple
 from bot.records.meetings import TOPIC_STEP, MeetingSchedule
@@ -130,6 +131,7 @@ class MeetingCog(commands.Cog):
         )
 
     @meeting.command(name="now", description="Start a couple meeting in your thread right now")
+    @per_person(3, 60.0)  # like /checkin now: generous for people, tight for scripts
     async def now(self, interaction: Interaction) -> None:
         couple = await self._couple(interaction)
         already = await self.service.open_meeting(couple.id)

@@ -43,8 +43,11 @@ async def post_reveal(posting: MeetingPosting, reveal: StepReveal) -> bool:
         return False
     try:
         thread = await posting.bot.threads.ensure_thread(couple)
-        # Whose action revealed the step is told nothing; the other partner once.
-        plan = await posting.notifications.plan(couple.partner_ids, reveal.revealed_by)
+        # Whose action revealed the step is told nothing; the other partner once, when words of
+        # theirs are among those shown (a topic shown with only one chosen tells only its author).
+        written = await service.written_by(meeting.id, reveal.step)
+        audience = [user_id for user_id in couple.partner_ids if user_id in written]
+        plan = await posting.notifications.plan(audience, reveal.revealed_by)
         lead_id = reveal.lead_message_id
         if lead_id is None:
             lead = await _find_lead(posting, thread, meeting, reveal) if attempt > 1 else None
@@ -60,9 +63,9 @@ async def post_reveal(posting: MeetingPosting, reveal: StepReveal) -> bool:
                 )
             lead_id = lead.id
             await service.record_lead(reveal, lead_id)
-        posted = await _post_answers(posting, thread, couple, reveal, attempt)
+        up = await _post_answers(posting, thread, couple, reveal, attempt)
         await posting.thread_works(couple)
-        if posted:
+        if up:
             await service.finish_reveal(reveal)
         else:  # every answer was erased on the way: nothing of the step is left to show
             await service.drop_reveal(reveal)
@@ -75,8 +78,9 @@ async def post_reveal(posting: MeetingPosting, reveal: StepReveal) -> bool:
         if not await posting.thread_trouble(couple, error):
             raise
         return False
+    # Told that the words are side by side: whoever is to be told by DM and has words up.
     await posting.notifier.tell(
-        plan.dm,
+        [user_id for user_id in plan.dm if user_id in up],
         f"{posting.bot.content.meeting.revealed} {_link(couple, thread.id, lead_id)}",
         channel_id=thread.id,
         message_id=lead_id,
@@ -87,11 +91,11 @@ async def post_reveal(posting: MeetingPosting, reveal: StepReveal) -> bool:
 
 async def _post_answers(
     posting: MeetingPosting, thread: discord.Thread, couple: Couple, reveal: StepReveal, attempt: int
-) -> int:
-    """Each partner's words, in the couple's order; how many are up now."""
+) -> set[int]:
+    """Each partner's words, in the couple's order; whose words are up now."""
     service = posting.service
     title = service.step_words(reveal.step).title
-    up = 0
+    up: set[int] = set()
     taken: set[int] = set()  # posts already matched to an answer (two partners may write alike)
     for user_id in couple.partner_ids:
         answer = await service.answer_of(reveal.meeting_id, reveal.step, user_id)
@@ -99,7 +103,7 @@ async def _post_answers(
             continue
         if answer.message_id is not None:
             taken.add(answer.message_id)
-            up += 1
+            up.add(user_id)
             continue
         message = await _find_answer(posting, thread, answer, taken) if attempt > 1 else None
         if message is None:
@@ -115,7 +119,7 @@ async def _post_answers(
         taken.add(message.id)
         await posting.bot.services.privacy.record_post(user_id, thread.id, message.id)
         if await service.record_answer_post(answer, message.id):
-            up += 1
+            up.add(user_id)
             continue
         # Erased after it was read and before its post was recorded: the erase could not know of
         # this post, so it comes down here.
