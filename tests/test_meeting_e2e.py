@@ -436,3 +436,64 @@ async def test_empty_or_too_long_words_are_refused_given_back_and_nothing_saved(
         if text.strip():
             assert text in refused.text() or text.encode() in refused.message.files.values()
     assert query(attune, "SELECT count(*) FROM meeting_answers")[0][0] == 0
+
+
+async def test_a_topic_chosen_by_one_partner_can_be_shown_and_topics_chosen_by_both_show_at_once(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    fake, alice, bob = attune.fake, world.alice, world.bob
+    await choose_topic(attune, alice, world, "ALICE-ONLY-TOPIC: how we split the chores")
+    await meeting_now(attune, alice, world)
+    for _ in range(2):
+        await press(fake, bob, cards(fake, couple)[-1], "Next step")
+    assert "ALICE-ONLY-TOPIC" not in thread_text(fake, couple)
+    dms = {user.id: len(fake.dm_messages(user)) for user in (alice, bob)}
+    await press(fake, bob, cards(fake, couple)[-1], "Show the topic")
+    assert shown_words(fake, couple) == ["ALICE-ONLY-TOPIC: how we split the chores"]
+    assert len(fake.dm_messages(alice)) == dms[alice.id] + 1, "her words are shown: she is told"
+    assert len(fake.dm_messages(bob)) == dms[bob.id], "he showed it: he is told nothing"
+    assert [b[0] for b in cards(fake, couple)[-1].buttons()] == ["Next step", "End meeting"]
+    await press(fake, alice, cards(fake, couple)[-1], "End meeting")
+
+    attune.clock.advance(minutes=5)  # one meeting per couple and moment
+    await choose_topic(attune, alice, world, "ALICE-BOTH: the garden")
+    await choose_topic(attune, bob, world, "BOB-BOTH: your new job")
+    await meeting_now(attune, bob, world)
+    for _ in range(2):
+        await press(fake, alice, cards(fake, couple)[-1], "Next step")
+    assert shown_words(fake, couple)[-2:] == ["ALICE-BOTH: the garden", "BOB-BOTH: your new job"]
+
+
+async def test_a_crash_mid_reveal_does_not_post_the_lead_twice(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    fake, bot = attune.fake, attune.running
+    await meeting_now(attune, world.alice, world)
+    await write(fake, world.alice, cards(fake, couple)[-1], "ALICE-CRASH: thank you for the letter")
+    repo = bot.services.meetings._repo
+    original = repo.record_lead
+
+    async def killed(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("killed")
+
+    repo.record_lead = killed  # type: ignore[method-assign]
+    later = await write(fake, world.bob, cards(fake, couple)[-1], "BOB-CRASH: thank you for the tea")
+    repo.record_lead = original  # type: ignore[method-assign]
+    assert "couldn't post your words" in later.text()
+    leads = [m for m in fake.messages_in(couple) if "Appreciations first" in m.content]
+    assert len(leads) == 1 and shown_words(fake, couple) == []
+
+    await attune.restart()
+    attune.clock.advance(minutes=2)
+    await attune.meeting_job.tick()
+    await attune.meeting_job.tick()
+    leads = [m for m in fake.messages_in(couple) if "Appreciations first" in m.content]
+    assert len(leads) == 1, "the lead posted before the crash was found, not posted again"
+    assert shown_words(fake, couple) == [
+        "ALICE-CRASH: thank you for the letter",
+        "BOB-CRASH: thank you for the tea",
+    ]
+    assert query(attune, "SELECT status, lead_message_id FROM meeting_steps")[0][:] == (
+        "revealed",
+        leads[0].id,
+    )

@@ -106,6 +106,8 @@ class MeetingAgenda:
         """Save a partner's answer for a step (committed before this returns). Whoever completes the
         step claims its reveal; the other sees nothing of their partner's until then."""
         text = _checked(body)
+        if step != meeting.step:  # a form opened for a step the meeting has left
+            raise UserFacingError(MOVED_ON)
         saved = await self._repo.save_answer(meeting.id, step, user_id, text, self.now())
         if saved is None:
             raise UserFacingError(MOVED_ON)

@@ -19,7 +19,7 @@ from bot.components import AttuneButton, persistent_items, persistent_view
 from bot.errors import NotFound, UserFacingError
 from bot.modals import Values, text_value
 from bot.records.meetings import LAST_STEP, TOPIC_STEP
-from bot.services.meeting_agenda import MOVED_ON, NOT_YOURS
+from bot.services.meeting_agenda import NOT_YOURS
 from cogs.meetings.forms import AnswerModal
 from cogs.meetings.posting import MeetingPosting
 from cogs.meetings.render import card_embed
@@ -227,8 +227,6 @@ async def answer_submitted(interaction: Interaction, match: re.Match[str], value
     service = posting.service
     meeting = await service.meeting_for_partner(int(match["meeting_id"]), interaction.user.id)
     step = int(match["step"])
-    if step > LAST_STEP:
-        raise UserFacingError(MOVED_ON)
     # Saved (committed) before the form is acknowledged: acknowledged words are never lost.
     written = await service.write(meeting, step, interaction.user.id, text_value(values, "answer"))
     if not written.reveal_now:
