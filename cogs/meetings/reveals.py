@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-REVEALED_IN_THREAD = "Your partner has written too: your words are side by side just above."
+REVEALED_IN_THREAD = "What you wrote is just above, for you both to read."
 
 
 async def post_reveal(posting: MeetingPosting, reveal: StepReveal) -> bool:
