@@ -76,6 +76,7 @@ def test_every_builtin_yaml_file_is_loaded(library: ContentLibrary) -> None:
     assert set(yaml_files) - set(exercise_files) == {
         "appreciations.yaml",
         "checkup.yaml",
+        "meeting.yaml",
         "safety.yaml",
         "prompts/partner.yaml",
         "prompts/personal.yaml",

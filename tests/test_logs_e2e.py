@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.support.harness import BotHarness
+from tests.support.meetings import meeting_flow
 from tests.support.storage import fill_the_disk, free_the_disk
 from tests.test_privacy_e2e import every_flow, modal, ok
 
@@ -45,6 +46,10 @@ async def test_nothing_typed_and_not_the_token_reaches_any_log_record(
     await harness.start()
     typed = await every_flow(harness, world)
     fake = harness.fake
+    # A couple meeting: a topic chosen ahead, both partners' appreciations revealed, ended early.
+    alice_said, bob_said = await meeting_flow(harness, world)
+    typed.alice += alice_said
+    typed.bob += bob_said
     # A few more: a search, an edit, a modal refused for being empty, and a /privacy export.
     await ok(await fake.slash(world.alice, world.general, "journal search", text="kettle sang"))
     typed.alice.append("kettle sang")
@@ -132,6 +137,8 @@ async def test_nothing_typed_and_not_the_token_reaches_any_log_record(
         "sang in the kitchen",
         "hummed by the window",
         "✨",
+        "holidays with my parents",
+        "waited up for me on Tuesday",
     ]
     joined = "\n".join(record_text(r) for r in records)
     for fragment in fragments:

@@ -25,6 +25,7 @@ import pytest
 from tests.fake_discord.driver import InteractionError
 from tests.support.couples import pair
 from tests.support.harness import BotHarness
+from tests.support.meetings import meeting_flow
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday
 DML = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|REPLACE)\b", re.IGNORECASE)
@@ -211,12 +212,19 @@ async def drive_everything(attune: BotHarness, world: Any) -> None:
         write = await step(lambda: fake.press(carol, dms[-1], "Write"))
         await modal(carol, write, {"mood": ["3"], "answer": "Quiet morning"})
     await slash(carol, "checkin personal off")
+    # Couple meetings: a schedule, a topic ahead, one both write in, ended; one posted by the job.
+    await slash(alice, "meeting schedule", day=0, time="10:00", timezone="UTC")
+    await slash(bob, "meeting show")
+    await meeting_flow(attune, world)
+    attune.clock.set(datetime(2026, 3, 9, 10, 0, 5, tzinfo=UTC))
+    await attune.meeting_job.tick()
     # Invitations: one sent and withdrawn, one left to expire, and the sweep that expires it.
     await slash(carol, "pair invite", partner=world.dave)
     await slash(carol, "pair cancel")
     await slash(carol, "pair invite", partner=world.dave)
     attune.clock.set(datetime(2026, 3, 13, 8, 0, tzinfo=UTC))
     await attune.invitation_job.tick()
+    await attune.meeting_job.tick()  # the meeting of the 9th closes: its day is over
     progress = attune.progress_job
     await progress.tick()  # weekly summaries, heads-ups
     attune.clock.set(datetime(2026, 4, 2, 12, 0, tzinfo=UTC))  # past the couple's first month
@@ -236,7 +244,14 @@ async def test_no_query_scans_a_growing_table(attune: BotHarness, world: Any, re
     statements = list(recorder.statements.values())
     assert len(statements) > 40, "the flow should reach most of the repository layer"
     origins = {s.origin for s in statements}
-    for expected in ("journal.py", "checkins.py", "couples.py", "boundaries.py", "exercises.py"):
+    for expected in (
+        "journal.py",
+        "checkins.py",
+        "couples.py",
+        "boundaries.py",
+        "exercises.py",
+        "meetings.py",
+    ):
         assert any(expected in origin for origin in origins), f"no query from {expected}: {origins}"
 
     db = sqlite3.connect(attune.settings.database_path)

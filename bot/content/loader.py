@@ -25,7 +25,16 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.content.models import Appreciations, Checkup, ContentLibrary, Exercise, Prompt, PromptFile, Safety
+from bot.content.models import (
+    Appreciations,
+    Checkup,
+    ContentLibrary,
+    Exercise,
+    Meeting,
+    Prompt,
+    PromptFile,
+    Safety,
+)
 
 CONTENT_PACKAGE = "content"
 EXERCISES_DIR = "exercises"
@@ -35,6 +44,7 @@ PERSONAL_FILE = "personal.yaml"
 SAFETY_FILE = "safety.yaml"
 CHECKUP_FILE = "checkup.yaml"
 APPRECIATIONS_FILE = "appreciations.yaml"
+MEETING_FILE = "meeting.yaml"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -195,6 +205,7 @@ def load_content(extra_path: Path | None = None) -> ContentLibrary:
     appreciations = _Source(root / APPRECIATIONS_FILE, f"{CONTENT_PACKAGE}/{APPRECIATIONS_FILE}").parse(
         Appreciations
     )
+    meeting = _Source(root / MEETING_FILE, f"{CONTENT_PACKAGE}/{MEETING_FILE}").parse(Meeting)
 
     if extra_path is not None:
         extra = Path(extra_path).expanduser()
@@ -210,4 +221,5 @@ def load_content(extra_path: Path | None = None) -> ContentLibrary:
         safety=safety,
         checkup=checkup,
         appreciations=appreciations,
+        meeting=meeting,
     )

@@ -1,4 +1,5 @@
-"""Typed models for Attune's content: exercises, prompts, safety texts and the monthly check-up.
+"""Typed models for Attune's content: exercises, prompts, safety texts, the monthly check-up and
+the weekly couple meeting.
 
 Every model is frozen and rejects unknown keys, so a typo in a YAML file is an error rather than a
 silently ignored field. Length limits follow the Discord surface each text is shown on:
@@ -23,6 +24,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from bot.records.meetings import STEPS as MEETING_STEPS
 from bot.timewords import check_placeholders
 
 # Limits, named so the cogs and the tests can share them.
@@ -249,6 +251,44 @@ class Appreciations(_Frozen):
     reminder_on: Text1000  # after turning the weekly offer on
 
 
+class MeetingStep(_Frozen):
+    """One step of the weekly couple meeting's agenda (content/meeting.yaml)."""
+
+    id: Slug
+    title: Text45  # a modal's label and an embed field name
+    question: Text300  # inside the form and on the agenda card
+    placeholder: Text100  # the form's text input placeholder
+    reveal: Text300  # leads the answers when they are shown together
+    heading: Text100  # heads this step in each partner's journal record
+
+
+class Meeting(_Frozen):
+    """The weekly couple meeting: its card, its four steps (in MEETING_STEPS order) and its lines."""
+
+    title: Text100
+    intro: Text1000
+    how: Text300  # the card's footer: how the agenda works
+    steps: tuple[MeetingStep, ...]
+    topic_note: Text300  # inside /meeting topic's form
+    ready: Text300  # the DM that says the meeting has begun (a link follows)
+    revealed: Text300  # the DM after a step is revealed (a link follows)
+    finished: Text300  # the card once both finished
+    ended: Text300  # the card once a partner ended it
+    closed: Text300  # the card once its day was over
+    record_title: Text100  # each partner's journal record
+    record_intro: Text300
+    kept_private: Text100  # after a heading, for words the partner never matched
+
+    @model_validator(mode="after")
+    def _the_agenda(self) -> Meeting:
+        found = tuple(step.id for step in self.steps)
+        if found != MEETING_STEPS:
+            raise ValueError(
+                f"steps must be {', '.join(MEETING_STEPS)} in this order; found {', '.join(found)}"
+            )
+        return self
+
+
 class ContentLibrary(_Frozen):
     """Everything the bot shows, validated and cross-checked by `bot.content.loader.load_content`."""
 
@@ -258,6 +298,7 @@ class ContentLibrary(_Frozen):
     safety: Safety
     checkup: Checkup
     appreciations: Appreciations
+    meeting: Meeting
 
     def exercise(self, exercise_id: str) -> Exercise | None:
         """The exercise with this id, or None."""

@@ -21,7 +21,7 @@ from bot.records.journal import Entry
 TITLE_COLUMN = "journal_entries.title_sealed"
 BODY_COLUMN = "journal_entries.body_sealed"
 
-KINDS = ("entry", "reflection", "checkin", "exercise")
+KINDS = ("entry", "reflection", "checkin", "exercise", "meeting")
 
 
 _COLUMNS = (
@@ -100,6 +100,29 @@ class JournalRepository:
         )
         assert row is not None
         return self._entry(row)
+
+    async def insert_meeting_record(
+        self, *, user_id: int, meeting_id: int, guild_id: int | None, title: str, body: str, now: int
+    ) -> Entry | None:
+        """A couple meeting's record in one partner's journal, once per meeting (None when it is
+        there already: a retry after a crash writes nothing twice)."""
+        row = await self._db.fetchone(
+            "INSERT INTO journal_entries (user_id, guild_id, kind, title_sealed, body_sealed, meeting_id, "
+            f"created_at, updated_at, number) VALUES (?, ?, 'meeting', ?, ?, ?, ?, ?, {_NEXT_NUMBER}) "
+            "ON CONFLICT (user_id, meeting_id) WHERE meeting_id IS NOT NULL DO NOTHING "
+            f"RETURNING {_COLUMNS}",
+            (
+                user_id,
+                guild_id,
+                self._cipher.seal(title, column=TITLE_COLUMN),
+                self._cipher.seal(body, column=BODY_COLUMN),
+                meeting_id,
+                now,
+                now,
+                user_id,
+            ),
+        )
+        return None if row is None else self._entry(row)
 
     async def update(
         self, *, user_id: int, entry_id: int, title: str | None, body: str, mood: int | None, now: int

@@ -16,6 +16,7 @@ from bot.repositories.checkins import CheckinRepository
 from bot.repositories.couples import CouplesRepository
 from bot.repositories.exercises import ExercisesRepository
 from bot.repositories.journal import JournalRepository
+from bot.repositories.meetings import MeetingRepository
 from bot.repositories.meta import MetaRepository
 from bot.repositories.people import PeopleRepository
 from bot.repositories.privacy import PrivacyRepository
@@ -28,6 +29,7 @@ from bot.services.checkins import CheckinService
 from bot.services.couples import CouplesService
 from bot.services.exercises import ExercisesService
 from bot.services.journal import JournalService
+from bot.services.meetings import MeetingService
 from bot.services.meta import MetaService
 from bot.services.notifications import NotificationService
 from bot.services.people import PeopleService
@@ -49,6 +51,7 @@ class Services:
     notifications: NotificationService
     appreciations: AppreciationsService
     bids: BidsService
+    meetings: MeetingService
 
 
 def build_services(
@@ -78,4 +81,11 @@ def build_services(
         notifications=NotificationService(people, clock),
         appreciations=AppreciationsService(AppreciationsRepository(database, cipher), couples, clock),
         bids=BidsService(BidsRepository(database, cipher), clock),
+        meetings=MeetingService(
+            MeetingRepository(database, cipher),
+            JournalRepository(database, cipher),  # each partner's record of a meeting is a journal entry
+            content,
+            clock,
+            settings.missed_round_grace_minutes,
+        ),
     )

@@ -307,6 +307,7 @@ KIND_NAMES = {
     "reflection": "Reflection",
     "checkin": "Check-in",
     "exercise": "Exercise",
+    "meeting": "Couple meeting",
 }
 
 

@@ -50,6 +50,8 @@ _TABLE_TITLES = {
     "progress_checkup_offers": "Check-up invitations Attune sent you",
     **appreciations_readable.TITLES,
     "bids": "Bids for connection you noted",
+    "meeting_answers": "What you wrote in your couple meetings",
+    "meeting_topics": "Topics you chose ahead of your next couple meeting",
 }
 
 
@@ -255,10 +257,16 @@ def _other(
         return out
     if table in appreciations_readable.TITLES:
         return out + appreciations_readable.section(table, rows, lambda seconds: when(seconds, zone))
+    if table == "meeting_answers":
+        for row in rows:
+            out += _meeting_answer(row, content, zone)
+        return out
     for row in rows:
         if table == "progress_shares":
             status = SHARE_STATUS.get(row.get("status", ""), row.get("status", ""))
             out.append(f"- {when(row.get('created_at'), zone)}: a {row.get('days')}-day mood chart, {status}")
+        elif table == "meeting_topics":
+            out.append(f"- {when(row.get('written_at'), zone)}: {_line(str(row.get('body') or ''))}")
         elif table == "progress_checkup_offers":
             out.append(f"- Last offered {when(row.get('offered_at'), zone)}")
         elif table == "bids":
@@ -287,6 +295,15 @@ def _bid(row: dict[str, Any], zone: zoneinfo.ZoneInfo) -> str:
     line = f": {_line(row['line'])}" if row.get("line") else ""
     shared = f" (shared with your partner {when(row['shared_at'], zone)})" if row.get("shared_at") else ""
     return f"- {when(row.get('noted_at'), zone)}, {label}{line}{shared}"
+
+
+def _meeting_answer(row: dict[str, Any], content: ContentLibrary, zone: zoneinfo.ZoneInfo) -> list[str]:
+    """One step of a couple meeting under the step's name, and whether your partner saw it."""
+    steps = content.meeting.steps
+    index = int(row.get("step") or 0)
+    title = steps[index].title if 0 <= index < len(steps) else f"Step {index + 1}"
+    shown = " (shown to your partner)" if row.get("message_id") else ""
+    return [f"### {when(row.get('written_at'), zone)} · {title}{shown}", "", str(row.get("body") or ""), ""]
 
 
 def checkup_words(content: ContentLibrary, stored: Any) -> dict[str, list[str]] | None:

@@ -36,6 +36,14 @@ TOPICS: tuple[Topic, ...] = (
         ),
     ),
     Topic(
+        "meeting",
+        "Your weekly meeting",
+        "🗓️",
+        "A short weekly sit-down in your thread: appreciations first, then what went well, one "
+        "thing to talk about, and the week ahead. You each write privately; you see both together.",
+        ("meeting schedule", "meeting now", "meeting show", "meeting topic", "meeting skip", "meeting off"),
+    ),
+    Topic(
         "private",
         "Just for you",
         "📓",

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from cogs.appreciate.offers import AppreciationOffers
     from cogs.checkins.dispatch import CheckinDispatcher
     from cogs.couples.expiry import InvitationSweeper
+    from cogs.meetings.dispatch import MeetingDispatcher
     from cogs.progress.dispatch import ProgressDispatcher
 
 TEST_KEY = base64.urlsafe_b64encode(bytes(range(32))).decode()
@@ -131,6 +132,10 @@ class BotHarness:
     def appreciation_job(self) -> AppreciationOffers:
         return appreciation_job(self.running)
 
+    @property
+    def meeting_job(self) -> MeetingDispatcher:
+        return meeting_job(self.running)
+
 
 # Each feature's scheduled job is a cog of its extension. discord.py imports an extension's modules
 # afresh each time a bot loads it, so the class to look for is the one this bot loaded, not one
@@ -158,4 +163,10 @@ def invitation_job(bot: AttuneBot) -> InvitationSweeper:
 def appreciation_job(bot: AttuneBot) -> AppreciationOffers:
     """The weekly appreciation offer job of `bot`."""
     job: AppreciationOffers = importlib.import_module("cogs.appreciate.offers").AppreciationOffers.of(bot)
+    return job
+
+
+def meeting_job(bot: AttuneBot) -> MeetingDispatcher:
+    """The couple meeting job (posting meetings, reveals to retry, closing, journal records) of `bot`."""
+    job: MeetingDispatcher = importlib.import_module("cogs.meetings.dispatch").MeetingDispatcher.of(bot)
     return job

@@ -1,1 +1,0 @@
--- Reserved for the weekly couple meeting (issue 16), which lands in its own change.
