@@ -11,6 +11,7 @@ from bot.crypto import Cipher
 from bot.db import Database
 from bot.repositories.boundaries import BoundariesRepository
 from bot.repositories.checkins import CheckinRepository
+from bot.repositories.couple_prompts import CouplePromptsRepository
 from bot.repositories.couples import CouplesRepository
 from bot.repositories.exercises import ExercisesRepository
 from bot.repositories.journal import JournalRepository
@@ -21,6 +22,7 @@ from bot.repositories.progress import ProgressRepository
 from bot.repositories.thread_health import ThreadHealthRepository
 from bot.services.boundaries import BoundariesService
 from bot.services.checkins import CheckinService
+from bot.services.couple_prompts import CouplePromptsService
 from bot.services.couples import CouplesService
 from bot.services.exercises import ExercisesService
 from bot.services.journal import JournalService
@@ -40,6 +42,7 @@ class Services:
     exercises: ExercisesService
     boundaries: BoundariesService
     checkins: CheckinService
+    prompts: CouplePromptsService
     progress: ProgressService
     privacy: PrivacyService
     notifications: NotificationService
@@ -54,8 +57,9 @@ def build_services(
     people = PeopleRepository(database)
     couples = CouplesService(CouplesRepository(database), people, clock, ThreadHealthRepository(database))
     exercises = ExercisesService(ExercisesRepository(database, cipher), content, clock)
+    prompts = CouplePromptsService(CouplePromptsRepository(database, cipher), content, clock)
     checkins = CheckinService(
-        CheckinRepository(database, cipher), content, clock, settings.missed_round_grace_minutes
+        CheckinRepository(database, cipher), content, clock, settings.missed_round_grace_minutes, prompts
     )
     return Services(
         meta=MetaService(MetaRepository(database)),
@@ -65,6 +69,7 @@ def build_services(
         exercises=exercises,
         boundaries=BoundariesService(BoundariesRepository(database, cipher), clock),
         checkins=checkins,
+        prompts=prompts,
         progress=ProgressService(
             ProgressRepository(database, cipher), content, clock, couples, exercises, checkins
         ),
