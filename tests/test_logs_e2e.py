@@ -48,6 +48,16 @@ async def test_nothing_typed_and_not_the_token_reaches_any_log_record(
     await ok(await fake.slash(world.alice, world.general, "journal search", text="kettle sang"))
     typed.alice.append("kettle sang")
     await ok(await fake.slash(world.alice, world.general, "privacy export"))
+    # Own check-in questions (issue 16): added, refused (a link), listed, chosen and removed.
+    question, refused_question = "Alice asks: which tram song hums in you?", "Alice asks: see https://x.y?"
+    typed.alice += [question, refused_question]
+    await ok(await fake.slash(world.alice, world.general, "checkin prompts add", question=question))
+    await ok(await fake.slash(world.alice, world.general, "checkin prompts add", question=refused_question))
+    await ok(await fake.slash(world.bob, world.general, "checkin prompts list"))
+    [own] = await fake.autocomplete(
+        world.bob, world.general, "checkin prompts remove", focused="question", question="tram"
+    )
+    await ok(await fake.slash(world.bob, world.general, "checkin prompts remove", question=own["value"]))
     # A failed save: the disk is full, the words come back to the person (once as a file), and
     # the error is logged, without them.
     full, long = "Alice unsaved: the night the storm kept us up", "Alice long unsaved 🌧 " * 120
@@ -98,6 +108,7 @@ async def test_nothing_typed_and_not_the_token_reaches_any_log_record(
         "go quiet when I feel judged",
         "storm kept us up",
         "quiet hour after work",
+        "tram song",
     ]
     joined = "\n".join(record_text(r) for r in records)
     for fragment in fragments:

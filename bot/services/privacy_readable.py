@@ -16,6 +16,7 @@ from typing import Any
 from bot.clock import from_unix
 from bot.content import ContentLibrary
 from bot.records.privacy import PersonData
+from bot.records.prompts import own_prompt_id
 from bot.services.journal import KIND_NAMES, MOODS
 
 # (server id, user id) -> the name that server shows; missing when it could not be looked up.
@@ -45,6 +46,7 @@ _TABLE_TITLES = {
     "progress_checkups": "Where I stand: your check-ups",
     "progress_shares": "Mood charts you previewed or shared",
     "progress_checkup_offers": "Check-up invitations Attune sent you",
+    "couple_prompts": "Check-in questions you added for your couple",
 }
 
 
@@ -174,6 +176,8 @@ def _checkin_answers(data: PersonData, content: ContentLibrary, zone: zoneinfo.Z
         kind = ROUND_KINDS.get(answer["kind"], "check-in")
         prompt = content.prompt(answer["prompt_id"]) if answer["prompt_id"] else None
         question = _line(prompt.text) if prompt else "(a question no longer in Attune)"
+        if own_prompt_id(answer["prompt_id"] or "") is not None:
+            question = "(one of the questions you and your partner added)"
         facts = [f"{kind[0].upper()}{kind[1:]}", _mood(answer["mood"])]
         if answer["edited_at"]:
             facts.append(f"changed {when(answer['edited_at'], zone)}")
@@ -254,6 +258,8 @@ def _other(
             out.append(f"- {when(row.get('created_at'), zone)}: a {row.get('days')}-day mood chart, {status}")
         elif table == "progress_checkup_offers":
             out.append(f"- Last offered {when(row.get('offered_at'), zone)}")
+        elif table == "couple_prompts":
+            out.append(f"- {_line(str(row.get('text') or ''))} (added {when(row.get('created_at'), zone)})")
         else:
             shown = {k: v for k, v in row.items() if k not in ("id", "user_id")}
             out.append(
