@@ -77,6 +77,10 @@ async def test_themes_are_shown_chosen_by_either_partner_told_in_the_thread_and_
     assert pinged(line) == set(), "a note in the thread mentions nobody"
 
     await attune.restart()
+    # The select shown before the restart still answers, from the database.
+    kept = await fake.select(world.alice, shown, select["custom_id"], ["gratitude", "time-together"])
+    await kept.response()
+    assert kept.response_type == 7 and "Gratitude, Time together." in kept.text()
     seen = await ok(await fake.slash(world.bob, world.general, "checkin themes"))
     assert "Gratitude, Time together." in seen.text()
     defaults = {o["value"] for o in theme_select(seen)["options"] if o.get("default")}

@@ -120,7 +120,7 @@ class CouplePromptsRepository:
             )
             params += [*user_ids, active_since]
         themes: dict[int, tuple[str, ...]] = {}
-        own: dict[int, list[str]] = {}
+        own: dict[int, list[int]] = {}
         exercises: dict[tuple[str, int], set[str]] = {}
         rows = await self._db.fetchall(" UNION ALL ".join(parts), tuple(params)) if parts else []
         for row in rows:
@@ -128,13 +128,13 @@ class CouplePromptsRepository:
             if what == "themes":
                 themes[who] = _themes(str(value))
             elif what == "own":
-                own.setdefault(who, []).append(own_prompt_key(int(value)))
+                own.setdefault(who, []).append(int(value))
             else:
                 exercises.setdefault((kind, who), set()).add(str(value))
         couples = {
             couple_id: PromptContext(
                 themes=frozenset(themes[couple_id]) if couple_id in themes else None,
-                own=tuple(sorted(own.get(couple_id, ()), key=lambda key: int(key.split(":")[1]))),
+                own=tuple(own_prompt_key(prompt_id) for prompt_id in sorted(own.get(couple_id, ()))),
                 exercises=frozenset(exercises.get(("couple", couple_id), ())),
             )
             for couple_id in couple_ids

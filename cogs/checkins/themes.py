@@ -39,10 +39,17 @@ async def themes_message(bot: AttuneBot, couple: Couple) -> tuple[discord.Embed,
         where = catalogue.no_match
     elif status.bank.borrowing:
         where = catalogue.borrowing
+    elif status.bank.fresh == 0:
+        where = "Every question has had its turn: the next check-in starts a new round of them."
+    elif chosen is None:
+        where = (
+            f"{status.bank.fresh} of all {status.bank.eligible} questions are still to come before any "
+            "comes back."
+        )
     else:
         where = (
-            f"{status.bank.fresh} of your {status.bank.eligible} questions are still to come "
-            "before any question is asked again."
+            f"{status.bank.fresh} of the {status.bank.eligible} questions in your themes (with your own) "
+            "are still to come in this round."
         )
     embed = discord.Embed(title="Your check-in themes", description=catalogue.intro, colour=ATTUNE_COLOUR)
     embed.add_field(name="Your choice", value=showing, inline=False)
