@@ -33,6 +33,7 @@ LIMITS: dict[str, tuple[int, float]] = {
     "bid note": (10, 60.0),
     "pair invite": (5, 60.0),
     "checkin now": (3, 60.0),
+    "checkin prompts add": (5, 60.0),
     "privacy export": (2, 300.0),
 }
 

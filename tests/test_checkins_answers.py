@@ -10,7 +10,9 @@ from bot.crypto import Cipher
 from bot.db import Database
 from bot.errors import NotFound, UserFacingError
 from bot.repositories.checkins import CheckinRepository
+from bot.repositories.couple_prompts import CouplePromptsRepository
 from bot.services.checkins import CheckinService
+from bot.services.couple_prompts import CouplePromptsService
 from tests.support.clock import FakeClock
 
 ALICE, BOB, CAROL = 1001, 1002, 1003
@@ -27,8 +29,11 @@ async def checkins(database: Database, clock: FakeClock) -> CheckinService:
         "INSERT INTO checkin_rounds (id, kind, couple_id, due_at, prompt_id, status) "
         "VALUES (7, 'couple', 5, 0, 'p', 'open')"
     )
-    repo = CheckinRepository(database, Cipher(bytes(range(32))))
-    return CheckinService(repo, load_content(None), clock, grace_minutes=30)
+    cipher, content = Cipher(bytes(range(32))), load_content(None)
+    prompts = CouplePromptsService(CouplePromptsRepository(database, cipher), content, clock)
+    return CheckinService(
+        CheckinRepository(database, cipher), content, clock, grace_minutes=30, prompts=prompts
+    )
 
 
 async def test_first_answer_edit_then_partner_reveals_once(

@@ -80,6 +80,7 @@ def test_every_builtin_yaml_file_is_loaded(library: ContentLibrary) -> None:
         "safety.yaml",
         "prompts/partner.yaml",
         "prompts/personal.yaml",
+        "prompts/themes.yaml",
     }
     for name in yaml_files:
         assert isinstance(yaml.safe_load((CONTENT_DIR / name).read_text(encoding="utf-8")), dict), name
@@ -326,7 +327,7 @@ def test_extra_folder_adds_exercises_and_prompts(tmp_path: Path, library: Conten
                 {
                     "id": "extra-time",
                     "text": "When can we talk this week?",
-                    "themes": ["time"],
+                    "themes": ["time-together"],
                     "exercise": "make-time",
                 },
             ]
@@ -387,8 +388,8 @@ def _too_long_prompt(root: Path) -> Path:
         root / "prompts" / "partner.yaml",
         {
             "prompts": [
-                {"id": "fine", "text": "Short?", "themes": ["time"]},
-                {"id": "too-long", "text": "x" * 101, "themes": ["time"]},
+                {"id": "fine", "text": "Short?", "themes": ["time-together"]},
+                {"id": "too-long", "text": "x" * 101, "themes": ["time-together"]},
             ]
         },
     )
@@ -443,8 +444,13 @@ def _dangling_reference(root: Path) -> Path:
         root / "prompts" / "partner.yaml",
         {
             "prompts": [
-                {"id": "ok-one", "text": "Fine?", "themes": ["time"]},
-                {"id": "dangling", "text": "Where?", "themes": ["time"], "exercise": "no-such-exercise"},
+                {"id": "ok-one", "text": "Fine?", "themes": ["time-together"]},
+                {
+                    "id": "dangling",
+                    "text": "Where?",
+                    "themes": ["time-together"],
+                    "exercise": "no-such-exercise",
+                },
             ]
         },
     )

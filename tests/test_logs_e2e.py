@@ -65,6 +65,16 @@ async def test_nothing_typed_and_not_the_token_reaches_any_log_record(
     await fake.wait_for_message(typed.thread, lambda m: "hummed by the window" in m.text())
     refused = await ok(await fake.slash(world.alice, world.general, "bid note", kind="made", line=bid_long))
     assert bid_long.strip() in refused.text()
+    # Own check-in questions (issue 16): added, refused (a link), listed, chosen and removed.
+    question, refused_question = "Alice asks: which tram song hums in you?", "Alice asks: see https://x.y?"
+    typed.alice += [question, refused_question]
+    await ok(await fake.slash(world.alice, world.general, "checkin prompts add", question=question))
+    await ok(await fake.slash(world.alice, world.general, "checkin prompts add", question=refused_question))
+    await ok(await fake.slash(world.bob, world.general, "checkin prompts list"))
+    [own] = await fake.autocomplete(
+        world.bob, world.general, "checkin prompts remove", focused="question", question="tram"
+    )
+    await ok(await fake.slash(world.bob, world.general, "checkin prompts remove", question=own["value"]))
     # A failed save: the disk is full, the words come back to the person (once as a file), and
     # the error is logged, without them.
     full, long = "Alice unsaved: the night the storm kept us up", "Alice long unsaved 🌧 " * 120
@@ -139,6 +149,7 @@ async def test_nothing_typed_and_not_the_token_reaches_any_log_record(
         "✨",
         "holidays with my parents",
         "waited up for me on Tuesday",
+        "tram song",
     ]
     joined = "\n".join(record_text(r) for r in records)
     for fragment in fragments:

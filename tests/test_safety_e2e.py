@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 
 from bot.content import ContentLibrary, Prompt
+from bot.records.prompts import PromptUsage
+from bot.services.prompt_choice import Choice
 from tests.support.couples import pair
 from tests.support.harness import BotHarness
 
@@ -268,8 +270,8 @@ async def test_answering_do_i_feel_safe_is_followed_by_the_safety_guidance(
     # A personal check-in by DM that asks the same question.
     dispatcher = attune.checkin_job
 
-    async def choose(owner: str, kind: str, used: dict[str, set[str]]) -> tuple[Prompt, bool]:
-        return safe_prompt, False
+    def choose(owner: str, kind: str, usage: dict[str, PromptUsage], contexts: dict[str, Any]) -> Choice:
+        return Choice(safe_prompt.id, new_cycle=False, borrowed=False)
 
     monkeypatch.setattr(bot.services.checkins, "_choose_prompt", choose)
     attune.clock.set(START)

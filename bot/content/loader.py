@@ -8,8 +8,11 @@ add a folder of their own (`CONTENT_PATH`) with the same layout; each part of it
     prompts/partner.yaml    `prompts:` list, merged after the built-in partner prompts
     prompts/personal.yaml   `prompts:` list, merged after the built-in personal prompts
 
+The theme catalogue (prompts/themes.yaml) is built in only: every prompt, built-in or added, names
+its themes from it, so a couple's choice in /checkin themes covers every prompt.
+
 Any problem (YAML syntax, a missing or too-long field, an id used twice, a prompt pointing at an
-exercise that does not exist) raises `ContentError` naming the file and the field, for example
+exercise or a theme that does not exist) raises `ContentError` naming the file and the field, for example
 `content/exercises/boundaries.yaml: steps.2.body: String should have at most 3000 characters`.
 Field paths count list items from 0, as pydantic does. The content tree is only ever read.
 """
@@ -34,6 +37,7 @@ from bot.content.models import (
     Prompt,
     PromptFile,
     Safety,
+    ThemeCatalogue,
 )
 
 CONTENT_PACKAGE = "content"
@@ -41,6 +45,7 @@ EXERCISES_DIR = "exercises"
 PROMPTS_DIR = "prompts"
 PARTNER_FILE = "partner.yaml"
 PERSONAL_FILE = "personal.yaml"
+THEMES_FILE = "themes.yaml"
 SAFETY_FILE = "safety.yaml"
 CHECKUP_FILE = "checkup.yaml"
 APPRECIATIONS_FILE = "appreciations.yaml"
@@ -178,13 +183,21 @@ class _Builder:
             self.prompt_files[prompt.id] = (source.name, where)
             bucket.append(prompt)
 
-    def check_references(self) -> None:
+    def check_references(self, catalogue: ThemeCatalogue, catalogue_file: str) -> None:
+        known_themes = set(catalogue.ids)
         for prompt in [*self.partner, *self.personal]:
+            file_name, where = self.prompt_files[prompt.id]
             if prompt.exercise is not None and prompt.exercise not in self.exercises:
-                file_name, where = self.prompt_files[prompt.id]
                 raise ContentError(
                     file_name, f"{where}.exercise", f"no exercise has the id {prompt.exercise!r}"
                 )
+            for index, theme in enumerate(prompt.themes):
+                if theme not in known_themes:
+                    raise ContentError(
+                        file_name,
+                        f"{where}.themes.{index}",
+                        f"no theme has the id {theme!r} (the themes are listed in {catalogue_file})",
+                    )
 
 
 def builtin_root() -> Traversable:
@@ -200,6 +213,10 @@ def load_content(extra_path: Path | None = None) -> ContentLibrary:
     root = builtin_root()
     builder = _Builder()
     builder.add_folder(root, CONTENT_PACKAGE, required=True)
+    themes_name = f"{CONTENT_PACKAGE}/{PROMPTS_DIR}/{THEMES_FILE}"
+    if not (root / PROMPTS_DIR / THEMES_FILE).is_file():
+        raise ContentError(themes_name, None, "the file is missing")
+    catalogue = _Source(root / PROMPTS_DIR / THEMES_FILE, themes_name).parse(ThemeCatalogue)
     safety = _Source(root / SAFETY_FILE, f"{CONTENT_PACKAGE}/{SAFETY_FILE}").parse(Safety)
     checkup = _Source(root / CHECKUP_FILE, f"{CONTENT_PACKAGE}/{CHECKUP_FILE}").parse(Checkup)
     appreciations = _Source(root / APPRECIATIONS_FILE, f"{CONTENT_PACKAGE}/{APPRECIATIONS_FILE}").parse(
@@ -213,11 +230,12 @@ def load_content(extra_path: Path | None = None) -> ContentLibrary:
             raise ContentError(str(extra), None, "the extra content folder does not exist")
         builder.add_folder(extra, str(extra), required=False)
 
-    builder.check_references()
+    builder.check_references(catalogue, themes_name)
     return ContentLibrary(
         exercises=builder.exercises,
         partner_prompts=tuple(builder.partner),
         personal_prompts=tuple(builder.personal),
+        catalogue=catalogue,
         safety=safety,
         checkup=checkup,
         appreciations=appreciations,

@@ -9,6 +9,8 @@ silently ignored field. Length limits follow the Discord surface each text is sh
 * step title: an embed title (256)
 * step body: an embed description (4,096; capped at 3,000 to leave room for a footer and question)
 * prompt text: a modal text-input placeholder (100)
+* theme name: a select option label (100; capped at 45), theme description: its description (100);
+  at most 25 themes, the options one select menu holds
 * check-up question text: a modal / select label (45); option label: a select option label (100)
 * safety texts: an embed description (4,096; capped at 3,500)
 * the "I feel unsafe" button label: a button label (80)
@@ -47,6 +49,7 @@ CHECKUP_OPTION_LABEL_MAX = 100
 CHECKUP_OPTION_DESCRIPTION_MAX = 100
 CHECKUP_OPTIONS_MAX = 25  # options in one select menu
 CHECKUP_QUESTIONS_MAX = 4  # a modal holds 5 components: the privacy line, then one per question
+THEMES_MAX = 25  # every theme is an option of one select menu (/checkin themes)
 BUTTON_LABEL_MAX = 80
 MIN_STEPS = 2
 MAX_STEPS = 6
@@ -133,6 +136,36 @@ class Prompt(_Frozen):
     text: Text100
     themes: tuple[Theme, ...] = Field(min_length=1)
     exercise: Slug | None = None
+
+
+class PromptTheme(_Frozen):
+    """One theme of the catalogue (prompts/themes.yaml): what a couple chooses in /checkin themes."""
+
+    id: Theme
+    name: Text45
+    description: Text100
+    playful: bool = False
+
+
+class ThemeCatalogue(_Frozen):
+    """The shape of prompts/themes.yaml: every theme a prompt may name, and the words around them."""
+
+    intro: Text1000  # /checkin themes: what choosing does
+    borrowing: Text1000  # the chosen themes' questions have all been asked in this round of the bank
+    no_match: Text1000  # the chosen themes hold no couple question at all
+    themes: tuple[PromptTheme, ...] = Field(min_length=1, max_length=THEMES_MAX)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> ThemeCatalogue:
+        _reject_duplicates([t.id for t in self.themes], "theme id")
+        return self
+
+    def theme(self, theme_id: str) -> PromptTheme | None:
+        return next((t for t in self.themes if t.id == theme_id), None)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.themes)
 
 
 class PromptFile(_Frozen):
@@ -295,6 +328,7 @@ class ContentLibrary(_Frozen):
     exercises: dict[str, Exercise]
     partner_prompts: tuple[Prompt, ...]
     personal_prompts: tuple[Prompt, ...]
+    catalogue: ThemeCatalogue
     safety: Safety
     checkup: Checkup
     appreciations: Appreciations

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from sqlite3 import Row
 
-from bot.db import Database
+from bot.db import Database, Transaction
 from bot.records.checkins import DueSchedule, Occurrence, Schedule
+from bot.records.prompts import PromptUsage
 
 _SCHEDULE_COLUMNS = (
     "id, kind, couple_id, user_id, local_time, weekdays, timezone, paused_until, skip_next, "
@@ -106,33 +107,29 @@ class ScheduleRepository:
         )
         return None if value is None else int(value)
 
-    async def used_prompts(self, owner: str) -> set[str]:
-        rows = await self._db.fetchall("SELECT prompt_id FROM prompt_usage WHERE owner = ?", (owner,))
-        return {row[0] for row in rows}
-
-    async def used_prompts_of(self, owners: Sequence[str]) -> dict[str, set[str]]:
-        """Used prompts for a whole batch of owners in one query (every owner gets an entry)."""
-        used: dict[str, set[str]] = {owner: set() for owner in owners}
+    async def prompt_usage_of(self, owners: Sequence[str]) -> dict[str, PromptUsage]:
+        """What each owner of a batch was asked so far, in one query (every owner gets an entry)."""
         if not owners:
-            return used
+            return {}
         marks = ", ".join("?" * len(owners))
         rows = await self._db.fetchall(
-            f"SELECT owner, prompt_id FROM prompt_usage WHERE owner IN ({marks})", tuple(owners)
+            f"SELECT owner, prompt_id, used_at, cycle FROM prompt_usage WHERE owner IN ({marks})",
+            tuple(owners),
         )
+        found: dict[str, list[Row]] = {owner: [] for owner in owners}
         for row in rows:
-            used[row[0]].add(row[1])
-        return used
+            found[row["owner"]].append(row)
+        return {owner: _usage(owned) for owner, owned in found.items()}
 
     async def apply(self, occurrences: Sequence[Occurrence], now: int, reset_owners: set[str]) -> list[int]:
         """Record what fell due, all in one transaction; returns the ids of new pending rounds.
+        `reset_owners`: owners whose prompt starts a new round of the bank (theirs was used up).
 
         Each schedule advances only if it still holds the due time we read (compare-and-set), and
         the round's (schedule, due time) is unique: a tick that overlaps another records nothing twice.
         """
         created: list[int] = []
         async with self._db.transaction() as tx:
-            for owner in reset_owners:
-                await tx.execute("DELETE FROM prompt_usage WHERE owner = ?", (owner,))
             for item in occurrences:
                 moved = await tx.execute(
                     "UPDATE checkin_schedules SET next_due_at = ?, paused_until = ?, "
@@ -164,10 +161,7 @@ class ScheduleRepository:
                 )
                 if row is not None and item.round_status == "pending":
                     created.append(int(row[0]))
-                    await tx.execute(
-                        "INSERT INTO prompt_usage (owner, prompt_id, used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                        (item.owner, item.prompt_id, now),
-                    )
+                    await _record_usage(tx, item.owner, item.prompt_id or "", now, item.owner in reset_owners)
         return created
 
     async def create_immediate_round(
@@ -183,19 +177,34 @@ class ScheduleRepository:
         started_by: int | None = None,
     ) -> int:
         async with self._db.transaction() as tx:
-            if reset_prompts:
-                await tx.execute("DELETE FROM prompt_usage WHERE owner = ?", (owner,))
             row = await tx.fetchone(
                 "INSERT INTO checkin_rounds (kind, couple_id, user_id, due_at, prompt_id, status, started_by) "
                 "VALUES (?, ?, ?, ?, ?, 'pending', ?) RETURNING id",
                 (kind, couple_id, user_id, now, prompt_id, started_by),
             )
-            await tx.execute(
-                "INSERT INTO prompt_usage (owner, prompt_id, used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                (owner, prompt_id, now),
-            )
+            await _record_usage(tx, owner, prompt_id, now, reset_prompts)
         assert row is not None
         return int(row[0])
+
+
+async def _record_usage(tx: Transaction, owner: str, prompt_id: str, now: int, new_cycle: bool) -> None:
+    """Note that `prompt_id` was asked now: in the owner's current round of the bank, or (the bank
+    was used up) in the next one. Rows of earlier rounds stay, so a theme's last use is known."""
+    await tx.execute(
+        "INSERT INTO prompt_usage (owner, prompt_id, used_at, cycle) "
+        "SELECT ?, ?, ?, coalesce(max(cycle), 0) + ? FROM prompt_usage WHERE owner = ? "
+        "ON CONFLICT (owner, prompt_id) DO UPDATE SET used_at = excluded.used_at, cycle = excluded.cycle",
+        (owner, prompt_id, now, int(new_cycle), owner),
+    )
+
+
+def _usage(rows: Sequence[Row]) -> PromptUsage:
+    cycle = max((int(row["cycle"]) for row in rows), default=0)
+    return PromptUsage(
+        cycle=cycle,
+        used=frozenset(str(row["prompt_id"]) for row in rows if int(row["cycle"]) == cycle),
+        last_used={str(row["prompt_id"]): int(row["used_at"]) for row in rows},
+    )
 
 
 def _schedule(row: Row) -> Schedule:

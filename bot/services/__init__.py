@@ -13,6 +13,7 @@ from bot.repositories.appreciations import AppreciationsRepository
 from bot.repositories.bids import BidsRepository
 from bot.repositories.boundaries import BoundariesRepository
 from bot.repositories.checkins import CheckinRepository
+from bot.repositories.couple_prompts import CouplePromptsRepository
 from bot.repositories.couples import CouplesRepository
 from bot.repositories.exercises import ExercisesRepository
 from bot.repositories.journal import JournalRepository
@@ -26,6 +27,7 @@ from bot.services.appreciations import AppreciationsService
 from bot.services.bids import BidsService
 from bot.services.boundaries import BoundariesService
 from bot.services.checkins import CheckinService
+from bot.services.couple_prompts import CouplePromptsService
 from bot.services.couples import CouplesService
 from bot.services.exercises import ExercisesService
 from bot.services.journal import JournalService
@@ -46,6 +48,7 @@ class Services:
     exercises: ExercisesService
     boundaries: BoundariesService
     checkins: CheckinService
+    prompts: CouplePromptsService
     progress: ProgressService
     privacy: PrivacyService
     notifications: NotificationService
@@ -63,8 +66,9 @@ def build_services(
     people = PeopleRepository(database)
     couples = CouplesService(CouplesRepository(database), people, clock, ThreadHealthRepository(database))
     exercises = ExercisesService(ExercisesRepository(database, cipher), content, clock)
+    prompts = CouplePromptsService(CouplePromptsRepository(database, cipher), content, clock)
     checkins = CheckinService(
-        CheckinRepository(database, cipher), content, clock, settings.missed_round_grace_minutes
+        CheckinRepository(database, cipher), content, clock, settings.missed_round_grace_minutes, prompts
     )
     return Services(
         meta=MetaService(MetaRepository(database)),
@@ -74,6 +78,7 @@ def build_services(
         exercises=exercises,
         boundaries=BoundariesService(BoundariesRepository(database, cipher), clock),
         checkins=checkins,
+        prompts=prompts,
         progress=ProgressService(
             ProgressRepository(database, cipher), content, clock, couples, exercises, checkins
         ),

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.clock import Clock, from_unix, unix
-from bot.content import ContentLibrary, Prompt
+from bot.content import ContentLibrary
 from bot.errors import NotFound, UserFacingError
 from bot.records.checkins import Answer, DueSchedule, Occurrence, Round, Schedule
+from bot.records.prompts import PromptContext, PromptUsage, own_prompt_id
 from bot.repositories.checkins import CheckinRepository
+from bot.services import prompt_choice
 from bot.services.checkin_rounds import CheckinRounds
+from bot.services.couple_prompts import CouplePromptsService, couple_owner, person_owner
 from bot.timeparse import (
     describe_days,
     next_occurrence,
@@ -24,6 +27,8 @@ from bot.timeparse import (
 )
 
 PAUSED_INDEFINITELY = "9999-12-31"
+FALLBACK_PROMPT = "How are you, really, today?"  # a prompt since taken out of the content
+OWN_PROMPT_REMOVED = "A question of your own, since removed."
 ANSWER_MAX = 2000
 DUE_BATCH = 500
 
@@ -33,6 +38,14 @@ class AnswerResult:
     round: Round
     edited: bool
     ready_to_reveal: bool
+
+
+@dataclass(frozen=True)
+class ThemeStatus:
+    """A couple's chosen themes (None: every theme) and where they stand in the bank."""
+
+    chosen: frozenset[str] | None
+    bank: prompt_choice.BankStatus
 
 
 @dataclass(frozen=True)
@@ -47,11 +60,22 @@ class CheckinService(CheckinRounds):
     """Schedules, what falls due, history and answers; posting rounds is in its base, CheckinRounds."""
 
     def __init__(
-        self, repo: CheckinRepository, content: ContentLibrary, clock: Clock, grace_minutes: int
+        self,
+        repo: CheckinRepository,
+        content: ContentLibrary,
+        clock: Clock,
+        grace_minutes: int,
+        prompts: CouplePromptsService,
+        rng: random.Random | None = None,
     ) -> None:
         super().__init__(repo, clock, grace_minutes)
         self._content = content
-        self._random = random.Random()
+        self._prompts = prompts
+        self._random = rng or random.Random()
+        self._banks = {
+            "couple": prompt_choice.candidates(content.partner_prompts),
+            "personal": prompt_choice.candidates(content.personal_prompts),
+        }
 
     # -- schedules -----------------------------------------------------------------------------
 
@@ -148,9 +172,15 @@ class CheckinService(CheckinRounds):
         while due := await self._repo.due_schedules(unix(now), DUE_BATCH):
             plans: list[Occurrence] = []
             resets: set[str] = set()
-            used = await self._repo.used_prompts_of(sorted({item.schedule.owner for item in due}))
+            # Two queries a batch, whatever its size: what each owner was asked, and what steers it.
+            usage = await self._repo.prompt_usage_of(sorted({item.schedule.owner for item in due}))
+            schedules = [item.schedule for item in due]
+            contexts = await self._prompts.contexts(
+                sorted({s.couple_id for s in schedules if s.couple_id is not None}),
+                sorted({s.user_id for s in schedules if s.user_id is not None}),
+            )
             for item in due:
-                plan, reset = await self._plan(item, now, used)
+                plan, reset = self._plan(item, now, usage, contexts)
                 plans.append(plan)
                 if reset:
                     resets.add(plan.owner)
@@ -158,8 +188,12 @@ class CheckinService(CheckinRounds):
             if len(due) < DUE_BATCH:
                 break
 
-    async def _plan(
-        self, due: DueSchedule, now: datetime, used_cache: dict[str, set[str]]
+    def _plan(
+        self,
+        due: DueSchedule,
+        now: datetime,
+        usage: dict[str, PromptUsage],
+        contexts: dict[str, PromptContext],
     ) -> tuple[Occurrence, bool]:
         schedule = due.schedule
         assert schedule.next_due_at is not None
@@ -193,8 +227,8 @@ class CheckinService(CheckinRounds):
             status = "pending"
         prompt_id, reset = None, False
         if status == "pending":
-            prompt, reset = await self._choose_prompt(schedule.owner, schedule.kind, used_cache)
-            prompt_id = prompt.id
+            choice = self._choose_prompt(schedule.owner, schedule.kind, usage, contexts)
+            prompt_id, reset = choice.prompt_id, choice.new_cycle
         return (
             Occurrence(
                 schedule_id=schedule.id,
@@ -213,42 +247,62 @@ class CheckinService(CheckinRounds):
             reset,
         )
 
-    async def _choose_prompt(
-        self, owner: str, kind: str, used_cache: dict[str, set[str]]
-    ) -> tuple[Prompt, bool]:
-        """A prompt not used yet in this owner's cycle; when the bank is used up, a new cycle starts."""
-        bank = self._content.partner_prompts if kind == "couple" else self._content.personal_prompts
-        if owner not in used_cache:
-            used_cache[owner] = await self._repo.used_prompts(owner)
-        fresh = [prompt for prompt in bank if prompt.id not in used_cache[owner]]
-        reset = not fresh
-        chosen = self._random.choice(fresh or list(bank))
-        used_cache[owner] = {chosen.id} if reset else used_cache[owner] | {chosen.id}
-        return chosen, reset
+    def _choose_prompt(
+        self,
+        owner: str,
+        kind: str,
+        usage: dict[str, PromptUsage],
+        contexts: dict[str, PromptContext],
+    ) -> prompt_choice.Choice:
+        """The owner's next prompt (bot/services/prompt_choice.py); `usage` is updated with it, so
+        a batch that meets the same owner twice never asks the same prompt twice."""
+        now = unix(self._clock.now())
+        before = usage.get(owner, PromptUsage())
+        choice = prompt_choice.choose(
+            self._banks[kind], contexts.get(owner, PromptContext()), before, now, self._random
+        )
+        usage[owner] = before.after(choice.prompt_id, now, new_cycle=choice.new_cycle)
+        return choice
 
     async def start_now(
         self, *, couple_id: int | None, user_id: int | None, started_by: int | None = None
     ) -> int:
         """A round posted at once. `started_by`: who asked for it (/checkin now), told nothing."""
         kind = "couple" if couple_id is not None else "personal"
-        owner = f"couple:{couple_id}" if couple_id is not None else f"person:{user_id}"
-        prompt, reset = await self._choose_prompt(owner, kind, {})
+        owner = couple_owner(couple_id) if couple_id is not None else person_owner(user_id or 0)
+        usage = await self._repo.prompt_usage_of([owner])
+        contexts = await self._prompts.contexts(
+            [couple_id] if couple_id is not None else [], [user_id] if user_id is not None else []
+        )
+        choice = self._choose_prompt(owner, kind, usage, contexts)
         return await self._repo.create_immediate_round(
             kind=kind,
             couple_id=couple_id,
             user_id=user_id,
-            prompt_id=prompt.id,
+            prompt_id=choice.prompt_id,
             owner=owner,
-            reset_prompts=reset,
+            reset_prompts=choice.new_cycle,
             now=unix(self._clock.now()),
             started_by=started_by,
         )
 
+    async def theme_status(self, couple_id: int) -> ThemeStatus:
+        """The couple's chosen themes and where they stand in this round of the bank."""
+        owner = couple_owner(couple_id)
+        usage = (await self._repo.prompt_usage_of([owner]))[owner]
+        context = (await self._prompts.contexts([couple_id], []))[owner]
+        bank = prompt_choice.status(self._banks["couple"], context, usage)
+        return ThemeStatus(chosen=context.themes, bank=bank)
+
     # -- prompts -------------------------------------------------------------------------------
 
-    def prompt_text(self, prompt_id: str) -> str:
+    async def prompt_text(self, prompt_id: str) -> str:
+        """The words of a round's question: from the content, or the couple's own question."""
+        own = own_prompt_id(prompt_id)
+        if own is not None:
+            return await self._prompts.own_text(own) or OWN_PROMPT_REMOVED
         prompt = self._content.prompt(prompt_id)
-        return prompt.text if prompt is not None else "How are you, really, today?"
+        return prompt.text if prompt is not None else FALLBACK_PROMPT
 
     # -- history -------------------------------------------------------------------------------
 

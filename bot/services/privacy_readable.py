@@ -17,6 +17,7 @@ from bot.clock import from_unix
 from bot.content import ContentLibrary
 from bot.records.bids import BidKind
 from bot.records.privacy import PersonData
+from bot.records.prompts import own_prompt_id
 from bot.services import appreciations_readable
 from bot.services.bids import KIND_LABELS as BID_LABELS
 from bot.services.journal import KIND_NAMES, MOODS
@@ -52,6 +53,7 @@ _TABLE_TITLES = {
     "bids": "Bids for connection you noted",
     "meeting_answers": "What you wrote in your couple meetings",
     "meeting_topics": "Topics you chose ahead of your next couple meeting",
+    "couple_prompts": "Check-in questions you added for your couple",
 }
 
 
@@ -181,6 +183,8 @@ def _checkin_answers(data: PersonData, content: ContentLibrary, zone: zoneinfo.Z
         kind = ROUND_KINDS.get(answer["kind"], "check-in")
         prompt = content.prompt(answer["prompt_id"]) if answer["prompt_id"] else None
         question = _line(prompt.text) if prompt else "(a question no longer in Attune)"
+        if own_prompt_id(answer["prompt_id"] or "") is not None:
+            question = "(one of the questions you and your partner added)"
         facts = [f"{kind[0].upper()}{kind[1:]}", _mood(answer["mood"])]
         if answer["edited_at"]:
             facts.append(f"changed {when(answer['edited_at'], zone)}")
@@ -271,6 +275,8 @@ def _other(
             out.append(f"- Last offered {when(row.get('offered_at'), zone)}")
         elif table == "bids":
             out.append(_bid(row, zone))
+        elif table == "couple_prompts":
+            out.append(f"- {_line(str(row.get('text') or ''))} (added {when(row.get('created_at'), zone)})")
         else:
             shown = {k: v for k, v in row.items() if k not in ("id", "user_id")}
             out.append(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from bot.client import AttuneBot
+from bot.components import persistent_items
 from cogs.checkins.answers import CheckinAnswers
 from cogs.checkins.cog import CheckinCog
 from cogs.checkins.dispatch import CheckinDispatcher
 from cogs.checkins.forms import AnswerModal, PersonalModal
 from cogs.checkins.history import HistoryPageButton
 from cogs.checkins.posting import RoundPosting
+from cogs.checkins.themes import ThemeSelect
 from cogs.checkins.views import DYNAMIC_ITEMS
 
 
@@ -17,7 +19,7 @@ async def setup(bot: AttuneBot) -> None:
     posting = RoundPosting(bot)
     dispatcher = CheckinDispatcher(posting)
     answers = CheckinAnswers(posting)
-    bot.add_dynamic_items(*DYNAMIC_ITEMS, HistoryPageButton)
+    bot.add_dynamic_items(*DYNAMIC_ITEMS, HistoryPageButton, *persistent_items(ThemeSelect))
     bot.modals.add(AnswerModal, submitted=answers.answer_submitted)
     bot.modals.add(PersonalModal, submitted=answers.personal_submitted)
     await bot.add_cog(CheckinCog(bot, dispatcher))

@@ -24,12 +24,13 @@ async def open_answer(interaction: discord.Interaction[AttuneBot], round_id: int
     round_, earlier = await service.round_for_partner(round_id, interaction.user.id)
     if round_.status != "open":
         raise UserFacingError("This check-in has closed. You can still write privately with /journal write.")
-    await interaction.response.send_modal(AnswerModal(round_, service.prompt_text(round_.prompt_id), earlier))
+    prompt = await service.prompt_text(round_.prompt_id)
+    await interaction.response.send_modal(AnswerModal(round_, prompt, earlier))
 
 
 async def open_personal(bot: AttuneBot, interaction: discord.Interaction[AttuneBot], round_id: int) -> None:
     round_ = await personal_round(bot, round_id, interaction.user.id)
-    prompt = bot.services.checkins.prompt_text(round_.prompt_id)
+    prompt = await bot.services.checkins.prompt_text(round_.prompt_id)
     await interaction.response.send_modal(PersonalModal(round_, prompt))
 
 

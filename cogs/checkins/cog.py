@@ -17,9 +17,12 @@ from bot.records.checkins import Schedule
 from bot.records.couples import Couple
 from bot.services.checkins import CheckinService
 from bot.timeparse import parse_zone, zone_choices
+from bot.tree import GIVE_BACK
 from cogs.checkins.dispatch import CheckinDispatcher
 from cogs.checkins.history import render_history
+from cogs.checkins.own_prompts import add_own_prompt, list_own_prompts, own_prompt_choices, remove_own_prompt
 from cogs.checkins.posting import round_link
+from cogs.checkins.themes import tell_thread, themes_message
 from cogs.checkins.trouble import trouble_notice
 
 REMINDER_CHOICES = [
@@ -52,6 +55,9 @@ async def zone_autocomplete(
 class CheckinCog(commands.Cog):
     checkin = app_commands.Group(name="checkin", description="Check-ins: a gentle daily rhythm together")
     personal = app_commands.Group(name="personal", description="Your own check-ins by DM", parent=checkin)
+    prompts = app_commands.Group(
+        name="prompts", description="Questions of your own, mixed into your check-ins", parent=checkin
+    )
 
     def __init__(self, bot: AttuneBot, dispatcher: CheckinDispatcher) -> None:
         self.bot = bot
@@ -85,11 +91,7 @@ class CheckinCog(commands.Cog):
         return str(zone.key)
 
     async def _tell_thread(self, couple: Couple, text: str) -> None:
-        try:
-            thread = await self.bot.threads.ensure_thread(couple)
-            await thread.send(text, allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException:
-            pass  # the change is saved; telling the partner is best effort
+        await tell_thread(self.bot, couple, text)  # the change is saved; telling is best effort
 
     @checkin.command(name="schedule", description="Set when your couple check-in arrives in your thread")
     @app_commands.describe(
@@ -206,6 +208,45 @@ class CheckinCog(commands.Cog):
             await interaction.response.send_message(embed=embed, ephemeral=True)
         else:
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @checkin.command(name="themes", description="Choose the themes your check-in questions come from")
+    async def themes(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        couple = await self._couple(interaction)
+        embed, view = await themes_message(self.bot, couple)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @prompts.command(
+        name="add",
+        description="Add a question of your own to your check-ins",
+        extras={GIVE_BACK: {"question": "Your question"}},
+    )
+    @app_commands.describe(question="Your question, in 5 to 100 characters")
+    @limit("checkin prompts add")
+    async def prompts_add(
+        self, interaction: discord.Interaction[AttuneBot], question: app_commands.Range[str, 1, 300]
+    ) -> None:
+        await add_own_prompt(interaction, await self._couple(interaction), question)
+
+    @prompts.command(name="list", description="The questions you added (only the two of you see them)")
+    async def prompts_list(self, interaction: discord.Interaction[AttuneBot]) -> None:
+        await list_own_prompts(interaction, await self._couple(interaction))
+
+    @prompts.command(name="remove", description="Remove one of your own questions")
+    @app_commands.describe(question="Start typing to find one of yours")
+    async def prompts_remove(
+        self, interaction: discord.Interaction[AttuneBot], question: app_commands.Range[str, 1, 100]
+    ) -> None:
+        await remove_own_prompt(interaction, await self._couple(interaction), question)
+
+    @prompts_remove.autocomplete("question")
+    async def own_questions(
+        self, interaction: discord.Interaction[AttuneBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            couple = await self._couple(interaction)
+        except UserFacingError:
+            return []
+        return await own_prompt_choices(interaction, couple, current)
 
     @checkin.command(name="nudges", description=NUDGES_DESCRIPTION)
     @app_commands.describe(enabled="True: tell me by DM. False: mention me in our thread instead")

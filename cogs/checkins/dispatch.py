@@ -206,7 +206,7 @@ class CheckinDispatcher(JobCog):
                     # here, or by DM after every due round is up (then not mentioned here).
                     plan = await posting.notifications.plan(couple.partner_ids, round_.started_by)
                     await self.pacer.wait()
-                    prompt = self.service.prompt_text(round_.prompt_id)
+                    prompt = await self.service.prompt_text(round_.prompt_id)
                     names = [(posting.name(couple.guild_id, uid), False) for uid in couple.partner_ids]
                     message = await thread.send(
                         content=mentions(plan.mention) or None,
@@ -263,7 +263,7 @@ class CheckinDispatcher(JobCog):
             return
         if await self.service.claim_post(round_, self.posting.run_id) == 0:
             return
-        prompt = self.service.prompt_text(round_.prompt_id)
+        prompt = await self.service.prompt_text(round_.prompt_id)
         embed = discord.Embed(
             title="Your check-in",
             description=f"**{prompt}**\n\nPress Write when you have a quiet minute. "

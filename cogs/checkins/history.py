@@ -26,7 +26,7 @@ async def render_history(
     for round_, answers in history.rounds:
         lines = [f"**{names.get(a.user_id, 'partner')}** · mood {a.mood}/5\n{a.body}" for a in answers]
         value = "\n\n".join(lines)
-        title = f"<t:{round_.due_at}:D> · {bot.services.checkins.prompt_text(round_.prompt_id)}"
+        title = f"<t:{round_.due_at}:D> · {await bot.services.checkins.prompt_text(round_.prompt_id)}"
         embed.add_field(
             name=title[:256], value=value[:1021] + ("..." if len(value) > 1021 else ""), inline=False
         )

@@ -106,7 +106,7 @@ class RoundPosting:
             return
         answered = await self.service.answered_user_ids(round_.id)
         names = [(self.name(couple.guild_id, uid), uid in answered) for uid in couple.partner_ids]
-        embed = round_embed(self.service.prompt_text(round_.prompt_id), names, status)
+        embed = round_embed(await self.service.prompt_text(round_.prompt_id), names, status)
         try:
             # A partial message needs no channel lookup (no extra request for an uncached thread).
             message = self.bot.get_partial_messageable(round_.channel_id).get_partial_message(

@@ -61,7 +61,7 @@ async def post_reveal(posting: RoundPosting, round_: Round) -> None:
                 plan = await posting.notifications.plan(couple.partner_ids, round_.revealed_by)
                 message = await thread.send(
                     content=with_mentions(plan.mention, REVEAL_TEXT),
-                    embeds=_reveal_embeds(posting, couple, round_, shown),
+                    embeds=await _reveal_embeds(posting, couple, round_, shown),
                     reference=_round_reference(round_),
                     allowed_mentions=mentioning(plan.mention),
                 )
@@ -97,11 +97,11 @@ async def _find_reveal(
     return await posting.find_own(channel, is_it)
 
 
-def _reveal_embeds(
+async def _reveal_embeds(
     posting: RoundPosting, couple: Couple, round_: Round, answers: list[Answer]
 ) -> list[discord.Embed]:
     rendered = [(posting.name(couple.guild_id, a.user_id), a.mood, a.body) for a in answers]
-    return reveal_embeds(posting.service.prompt_text(round_.prompt_id), rendered)
+    return reveal_embeds(await posting.service.prompt_text(round_.prompt_id), rendered)
 
 
 def _round_reference(round_: Round) -> discord.MessageReference:
@@ -128,7 +128,7 @@ async def _redraw_if_erased(
         if not kept:
             await message.delete()
         else:  # the lead line (and who it mentioned) stays as it was
-            await message.edit(embeds=_reveal_embeds(posting, couple, round_, kept))
+            await message.edit(embeds=await _reveal_embeds(posting, couple, round_, kept))
     except discord.NotFound:
         pass  # already gone is what was wanted
     except discord.HTTPException:

@@ -32,14 +32,16 @@ def trouble_notice(bot: AttuneBot, couple: Couple, problem: str) -> str:
     if problem == "missing":
         return (
             "I can't reach your private thread any more: the channel it lived under was deleted, so "
-            "what I post there (your check-ins and meetings) couldn't arrive. Someone with Manage Server can run /setup again with a "
-            "channel; your thread is then made again. Everything you both wrote is still kept."
+            "what I post there (your check-ins and meetings) couldn't arrive. Someone with Manage "
+            "Server can run /setup again with a channel; your thread is then made again. Everything "
+            "you both wrote is still kept."
         )
     return (
         "I'm not allowed to post in your private thread right now, so what I post there (your "
-        f"check-ins and meetings) couldn't arrive. A moderator can fix it by giving Attune {_missing_labels(bot, couple)} in the "
-        "channel your thread lives under (server or channel settings, Attune's role). Everything "
-        "starts again by itself once it's back, and nothing you wrote is lost."
+        "check-ins and meetings) couldn't arrive. A moderator can fix it by giving Attune "
+        f"{_missing_labels(bot, couple)} in the channel your thread lives under (server or "
+        "channel settings, Attune's role). Everything starts again by itself once it's back, and "
+        "nothing you wrote is lost."
     )
 
 

@@ -103,5 +103,5 @@ async def _partner_side(bot: AttuneBot, channel_id: int, reveal: RevealLeft) -> 
         user = member or bot.get_user(user_id)
         return user.display_name if user is not None else "your partner"
 
-    prompt = bot.services.checkins.prompt_text(reveal.prompt_id)
+    prompt = await bot.services.checkins.prompt_text(reveal.prompt_id)
     return reveal_embeds(prompt, [(name(user_id), mood, body) for user_id, mood, body in reveal.remaining])
