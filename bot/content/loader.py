@@ -25,7 +25,16 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.content.models import Appreciations, Checkup, ContentLibrary, Exercise, Prompt, PromptFile, Safety
+from bot.content.models import (
+    Appreciations,
+    Breaks,
+    Checkup,
+    ContentLibrary,
+    Exercise,
+    Prompt,
+    PromptFile,
+    Safety,
+)
 
 CONTENT_PACKAGE = "content"
 EXERCISES_DIR = "exercises"
@@ -35,6 +44,7 @@ PERSONAL_FILE = "personal.yaml"
 SAFETY_FILE = "safety.yaml"
 CHECKUP_FILE = "checkup.yaml"
 APPRECIATIONS_FILE = "appreciations.yaml"
+BREAKS_FILE = "breaks.yaml"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -195,6 +205,7 @@ def load_content(extra_path: Path | None = None) -> ContentLibrary:
     appreciations = _Source(root / APPRECIATIONS_FILE, f"{CONTENT_PACKAGE}/{APPRECIATIONS_FILE}").parse(
         Appreciations
     )
+    breaks = _Source(root / BREAKS_FILE, f"{CONTENT_PACKAGE}/{BREAKS_FILE}").parse(Breaks)
 
     if extra_path is not None:
         extra = Path(extra_path).expanduser()
@@ -210,4 +221,5 @@ def load_content(extra_path: Path | None = None) -> ContentLibrary:
         safety=safety,
         checkup=checkup,
         appreciations=appreciations,
+        breaks=breaks,
     )

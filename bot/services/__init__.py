@@ -12,6 +12,7 @@ from bot.db import Database
 from bot.repositories.appreciations import AppreciationsRepository
 from bot.repositories.bids import BidsRepository
 from bot.repositories.boundaries import BoundariesRepository
+from bot.repositories.breaks import BreaksRepository
 from bot.repositories.checkins import CheckinRepository
 from bot.repositories.couples import CouplesRepository
 from bot.repositories.exercises import ExercisesRepository
@@ -24,6 +25,7 @@ from bot.repositories.thread_health import ThreadHealthRepository
 from bot.services.appreciations import AppreciationsService
 from bot.services.bids import BidsService
 from bot.services.boundaries import BoundariesService
+from bot.services.breaks import BreaksService
 from bot.services.checkins import CheckinService
 from bot.services.couples import CouplesService
 from bot.services.exercises import ExercisesService
@@ -49,6 +51,7 @@ class Services:
     notifications: NotificationService
     appreciations: AppreciationsService
     bids: BidsService
+    breaks: BreaksService
 
 
 def build_services(
@@ -78,4 +81,5 @@ def build_services(
         notifications=NotificationService(people, clock),
         appreciations=AppreciationsService(AppreciationsRepository(database, cipher), couples, clock),
         bids=BidsService(BidsRepository(database, cipher), clock),
+        breaks=BreaksService(BreaksRepository(database, cipher), couples, clock),
     )

@@ -17,7 +17,7 @@ from bot.clock import from_unix
 from bot.content import ContentLibrary
 from bot.records.bids import BidKind
 from bot.records.privacy import PersonData
-from bot.services import appreciations_readable
+from bot.services import appreciations_readable, breaks_readable
 from bot.services.bids import KIND_LABELS as BID_LABELS
 from bot.services.journal import KIND_NAMES, MOODS
 
@@ -50,6 +50,7 @@ _TABLE_TITLES = {
     "progress_checkup_offers": "Check-up invitations Attune sent you",
     **appreciations_readable.TITLES,
     "bids": "Bids for connection you noted",
+    **breaks_readable.TITLES,
 }
 
 
@@ -255,6 +256,8 @@ def _other(
         return out
     if table in appreciations_readable.TITLES:
         return out + appreciations_readable.section(table, rows, lambda seconds: when(seconds, zone))
+    if table in breaks_readable.TITLES:
+        return out + breaks_readable.section(rows, lambda seconds: when(seconds, zone))
     for row in rows:
         if table == "progress_shares":
             status = SHARE_STATUS.get(row.get("status", ""), row.get("status", ""))

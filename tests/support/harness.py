@@ -15,6 +15,7 @@ from tests.support.clock import FakeClock
 
 if TYPE_CHECKING:
     from cogs.appreciate.offers import AppreciationOffers
+    from cogs.breaks.returns import BreakReturns
     from cogs.checkins.dispatch import CheckinDispatcher
     from cogs.couples.expiry import InvitationSweeper
     from cogs.progress.dispatch import ProgressDispatcher
@@ -131,6 +132,10 @@ class BotHarness:
     def appreciation_job(self) -> AppreciationOffers:
         return appreciation_job(self.running)
 
+    @property
+    def break_job(self) -> BreakReturns:
+        return break_job(self.running)
+
 
 # Each feature's scheduled job is a cog of its extension. discord.py imports an extension's modules
 # afresh each time a bot loads it, so the class to look for is the one this bot loaded, not one
@@ -158,4 +163,10 @@ def invitation_job(bot: AttuneBot) -> InvitationSweeper:
 def appreciation_job(bot: AttuneBot) -> AppreciationOffers:
     """The weekly appreciation offer job of `bot`."""
     job: AppreciationOffers = importlib.import_module("cogs.appreciate.offers").AppreciationOffers.of(bot)
+    return job
+
+
+def break_job(bot: AttuneBot) -> BreakReturns:
+    """The job that reminds a couple when a break's time is up."""
+    job: BreakReturns = importlib.import_module("cogs.breaks.returns").BreakReturns.of(bot)
     return job
