@@ -261,7 +261,13 @@ async def test_a_break_can_be_taken_longer_once_and_a_second_time_is_refused(
     attune.clock.set(START)
     thread = await pair(attune, world, world.alice, world.bob)
     await nudges(fake, world, world.bob, False)  # Bob is told in the thread: mentioned
+    tally = Tally(fake, thread, world.alice, world.bob)
     await take_break(attune, world, world.alice, duration="20m")
+    back = at(START + timedelta(minutes=20))
+    [note] = [r.json for r in tally.posts()]
+    assert note["content"].startswith(f"<@{world.bob.id}> {ANNOUNCED}\nThey'll be back at <t:{back}:t>")
+    assert "rehearse the argument" in note["content"], "his one line, beside his mention"
+    assert tally.told() == {"alice": (0, 0), "bob": (1, 0)}
     tally = Tally(fake, thread, world.alice, world.bob)
     await tick_at(attune, START + timedelta(minutes=20, seconds=5))
     [reminder] = reminders(attune, thread)
