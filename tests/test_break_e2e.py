@@ -154,6 +154,22 @@ async def test_cancel_posts_nothing_and_the_default_is_thirty_minutes(attune: Bo
     assert f"<t:{at(START + timedelta(minutes=90))}:t>" in posted.text()
 
 
+async def test_one_break_per_couple_even_when_both_previewed_at_once(attune: BotHarness, world: Any) -> None:
+    fake = attune.fake
+    attune.clock.set(START)
+    thread = await pair(attune, world, world.alice, world.bob)
+    theirs = await start_break(attune, world, world.alice)
+    his = await start_break(attune, world, world.bob)
+    await ok(await fake.press(world.alice, theirs, "Post"))
+    await attune.settle()
+    posts = len(fake.messages_in(thread))
+    refused = await ok(await fake.press(world.bob, his, "Post"))
+    await attune.settle()
+    assert refused.ephemeral and "Another break is running" in refused.text()
+    assert len(fake.messages_in(thread)) == posts
+    assert [b["status"] for b in breaks(attune)] == ["running", "preview"]
+
+
 # -- the return ------------------------------------------------------------------------------------
 
 

@@ -161,10 +161,13 @@ class BreaksService:
         return couple is not None and couple.includes(user_id)
 
     async def postable(self, break_id: int, user_id: int) -> Break:
-        """The person's own preview, not yet posted or cancelled."""
+        """The person's own preview, not yet posted or cancelled, while no other break of their
+        couple is under way."""
         found = await self.own(break_id, user_id)
         if found.status is not BreakStatus.PREVIEW:
             raise UserFacingError(ALREADY_POSTED)
+        if await self._repo.latest_for_couple(found.couple_id, UNDER_WAY) is not None:
+            raise UserFacingError(ANOTHER_UNDER_WAY)
         return found
 
     async def claim_post(self, break_id: int, user_id: int) -> tuple[Break, int]:
