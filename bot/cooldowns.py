@@ -31,6 +31,7 @@ LIMITS: dict[str, tuple[int, float]] = {
     "boundary add": (5, 60.0),
     "appreciate add": (5, 60.0),
     "bid note": (10, 60.0),
+    "break start": (10, 60.0),
     "pair invite": (5, 60.0),
     "checkin now": (3, 60.0),
     "checkin prompts add": (5, 60.0),

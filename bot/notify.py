@@ -60,14 +60,20 @@ def mentioning(user_ids: Iterable[int]) -> discord.AllowedMentions:
 
 @dataclass(frozen=True)
 class Announcement:
-    """A thread post's lead line and who it tells: the mentioned in the post, the rest by DM."""
+    """A thread post's lead line and who it tells: the mentioned in the post, the rest by DM.
+    `aside`, when given, is a line for whoever is told alone: beside their mention, or in their DM."""
 
     plan: Plan
     text: str
+    aside: str | None = None
+
+    @property
+    def told_text(self) -> str:
+        return f"{self.text}\n{self.aside}" if self.aside else self.text
 
     @property
     def content(self) -> str:
-        return with_mentions(self.plan.mention, self.text)
+        return with_mentions(self.plan.mention, self.told_text if self.plan.mention else self.text)
 
     @property
     def allowed_mentions(self) -> discord.AllowedMentions:
@@ -75,12 +81,12 @@ class Announcement:
 
 
 async def share_announcement(
-    bot: NotifyClient, couple: Couple, author: discord.abc.User, kind: ShareKind
+    bot: NotifyClient, couple: Couple, author: discord.abc.User, kind: ShareKind, *, aside: str | None = None
 ) -> Announcement:
     """How a share is announced: only the partner is told (the author shared it), once."""
     partner = couple.partner_of(author.id)
     plan = await bot.services.notifications.plan([partner], actor_id=author.id)
-    return Announcement(plan, announcement(kind, author.display_name))
+    return Announcement(plan, announcement(kind, author.display_name), aside)
 
 
 class Notifier:
@@ -153,10 +159,11 @@ class Notifier:
 
     async def follow_up(self, announced: Announcement, message: discord.Message) -> None:
         """After a share's post: the partner told by DM gets the announcement and a link to it."""
+        aside = f"\n{announced.aside}" if announced.aside else ""
         await self.tell(
             announced.plan.dm,
-            f"{announced.text} It's in your thread: {message.jump_url}",
+            f"{announced.text} It's in your thread: {message.jump_url}{aside}",
             channel_id=message.channel.id,
             message_id=message.id,
-            thread_text=announced.text,
+            thread_text=announced.told_text,
         )

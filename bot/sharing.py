@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import discord
 
-ShareKind = Literal["journal", "reflection", "boundary", "exercise", "chart", "appreciation", "bid"]
+ShareKind = Literal["journal", "reflection", "boundary", "exercise", "chart", "appreciation", "bid", "break"]
 
 PREVIEW_TEXT = "This is what your partner will see in your thread. Post it?"
 POST_LABEL = "Post"
@@ -29,6 +29,7 @@ _ANNOUNCEMENTS: dict[ShareKind, str] = {
     "chart": "{name} shared how you've both been feeling lately.",
     "appreciation": "{name} shared an appreciation with you.",
     "bid": "{name} shared a moment of connection with you.",
+    "break": "{name} is taking a pause to calm down.",
 }
 
 

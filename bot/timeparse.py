@@ -190,3 +190,49 @@ def next_occurrence(
 def _short(text: str, limit: int = 40) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+_DURATION_UNITS = {
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 1),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 60),
+}
+_DURATION_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$", re.ASCII)
+_DURATION_PART = re.compile(r"(\d{1,4}(?:\.\d{1,2})?)(?![\d.])\s*([a-z]*)", re.ASCII)
+_DURATION_WORDS = (  # said rather than written; longest first, so "half an hour" is not "an hour"
+    ("an hour and a half", "90m"),
+    ("hour and a half", "90m"),
+    ("half an hour", "30m"),
+    ("a half hour", "30m"),
+    ("half hour", "30m"),
+    ("an hour", "1h"),
+    ("one hour", "1h"),
+    ("a day", "24h"),
+)
+
+
+def parse_duration(text: str) -> int:
+    """Minutes, from how people say how long: '45m', '45 min', '1h30', '1h 30m', '1:30', '1.5 hours',
+    '2 hours', 'half an hour', or a bare number of minutes ('90')."""
+    example = "Please write how long, like 30m, 45 minutes, 1h30 or 2 hours."
+    cleaned = " ".join(text.strip().lower().split())
+    if not cleaned:
+        raise InputError(f"I need a length of time for that. {example}")
+    for words, written in _DURATION_WORDS:
+        if cleaned == words:
+            cleaned = written
+    if match := _DURATION_CLOCK.match(cleaned):
+        return int(match[1]) * 60 + int(match[2])
+    cleaned = cleaned.replace(" and ", " ").replace(",", ".") if len(cleaned) <= 40 else ""
+    total, position = 0.0, 0
+    while cleaned and position < len(cleaned):
+        match = _DURATION_PART.match(cleaned, position)
+        if match is None or (match[2] and match[2] not in _DURATION_UNITS):
+            break
+        # A number with no unit is minutes: alone ("90"), or after hours ("1h30").
+        total += float(match[1]) * _DURATION_UNITS.get(match[2], 1)
+        position = match.end()
+        while position < len(cleaned) and cleaned[position] == " ":
+            position += 1
+    if not cleaned or position < len(cleaned):
+        raise InputError(f"I could not read '{_short(text)}' as a length of time. {example}")
+    return round(total)

@@ -75,6 +75,7 @@ def test_every_builtin_yaml_file_is_loaded(library: ContentLibrary) -> None:
     assert len(exercise_files) == len(library.exercises)
     assert set(yaml_files) - set(exercise_files) == {
         "appreciations.yaml",
+        "breaks.yaml",
         "checkup.yaml",
         "meeting.yaml",
         "safety.yaml",

@@ -123,6 +123,25 @@ async def test_nothing_typed_and_not_the_token_reaches_any_log_record(
     [offer] = [m for m in fake.dm_messages(world.alice) if "offer-post" in str(m.buttons())]
     await ok(await fake.press(world.alice, offer, "Post"))
     await harness.settle()
+    # A break with a line of its own: posted, reminded at its time, taken longer once, ended early;
+    # and one refused (Carol has no partner), whose line comes back to her.
+    pause, alone = "Alice pause: my ribs feel like a drum", "Carol pause: nobody to tell 🫧"
+    typed.alice += [pause, alone]
+    preview = await ok(
+        await fake.slash(world.alice, world.general, "break start", duration="20m", line=pause)
+    )
+    await ok(await fake.press(world.alice, preview, "Post"))
+    await harness.settle()
+    harness.clock.advance(minutes=21)
+    await harness.break_job.tick()
+    await harness.settle()
+    [back] = [m for m in fake.messages_in(typed.thread) if "attune:break:ready" in str(m.buttons())]
+    choices = await ok(await fake.press(world.alice, back, "I need a bit longer"))
+    await ok(await fake.press(world.alice, choices, "20 minutes more"))
+    await ok(await fake.slash(world.alice, world.general, "break end"))
+    refused = await ok(await fake.slash(world.carol, world.general, "break start", line=alone))
+    assert alone in refused.text()
+    await harness.settle()
     await harness.restart()
     await ok(await fake.slash(world.bob, world.general, "journal search", text="proud of us"))
 
@@ -150,6 +169,8 @@ async def test_nothing_typed_and_not_the_token_reaches_any_log_record(
         "holidays with my parents",
         "waited up for me on Tuesday",
         "tram song",
+        "ribs feel like a drum",
+        "🫧",
     ]
     joined = "\n".join(record_text(r) for r in records)
     for fragment in fragments:

@@ -167,6 +167,17 @@ async def drive_everything(attune: BotHarness, world: Any) -> None:
     await slash(alice, "appreciate list")
     await slash(alice, "appreciate reminder on", day="thu", time="9:00")  # 08:00 UTC in Paris
 
+    # A break: previewed, posted, reminded by its job at the return time and answered; /break end.
+    preview = await slash(alice, "break start", duration="20m", line="Back soon")
+    if preview is not None and any(label == "Post" for label, _, _ in preview.buttons()):
+        await step(lambda: fake.press(alice, preview, "Post"))
+        attune.clock.set(datetime(2026, 3, 2, 8, 25, tzinfo=UTC))
+        await attune.break_job.tick()
+        back = [m for m in fake.messages_in(thread) if "attune:break:ready" in str(m.buttons())]
+        if back:
+            await step(lambda: fake.press(bob, back[-1], "I'm ready to talk"))
+    await slash(alice, "break end")
+
     # Exercises.
     await slash(alice, "exercise list")
     offered = await fake.autocomplete(alice, general, "exercise start", focused="exercise", exercise="")

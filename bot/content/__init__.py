@@ -3,6 +3,7 @@
 from bot.content.loader import ContentError, load_content
 from bot.content.models import (
     Appreciations,
+    Breaks,
     Checkup,
     CheckupOption,
     CheckupQuestion,
@@ -19,6 +20,7 @@ from bot.content.models import (
 
 __all__ = [
     "Appreciations",
+    "Breaks",
     "Checkup",
     "CheckupOption",
     "CheckupQuestion",

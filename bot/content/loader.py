@@ -30,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.content.models import (
     Appreciations,
+    Breaks,
     Checkup,
     ContentLibrary,
     Exercise,
@@ -50,6 +51,7 @@ SAFETY_FILE = "safety.yaml"
 CHECKUP_FILE = "checkup.yaml"
 APPRECIATIONS_FILE = "appreciations.yaml"
 MEETING_FILE = "meeting.yaml"
+BREAKS_FILE = "breaks.yaml"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -223,6 +225,7 @@ def load_content(extra_path: Path | None = None) -> ContentLibrary:
         Appreciations
     )
     meeting = _Source(root / MEETING_FILE, f"{CONTENT_PACKAGE}/{MEETING_FILE}").parse(Meeting)
+    breaks = _Source(root / BREAKS_FILE, f"{CONTENT_PACKAGE}/{BREAKS_FILE}").parse(Breaks)
 
     if extra_path is not None:
         extra = Path(extra_path).expanduser()
@@ -240,4 +243,5 @@ def load_content(extra_path: Path | None = None) -> ContentLibrary:
         checkup=checkup,
         appreciations=appreciations,
         meeting=meeting,
+        breaks=breaks,
     )

@@ -322,6 +322,24 @@ class Meeting(_Frozen):
         return self
 
 
+class SoothingStep(_Frozen):
+    title: Text100  # an embed field name (256)
+    body: Text300  # an embed field value (1,024)
+
+
+class Breaks(_Frozen):
+    """The words around /break (content/breaks.yaml): why a pause helps, with the research credited
+    by name, the steps offered to the person who asked, the partner's one line, and the restart."""
+
+    why: Text1000  # flooding and the twenty minutes, credited; how it ties to the articles
+    soothing_intro: Text300  # above the steps, once the note is posted
+    soothing: tuple[SoothingStep, ...] = Field(min_length=3, max_length=6)
+    partner_line: Text300  # the partner's one line: how to use the time well
+    return_prompt: Text1000  # the gentle restart prompt in the thread at the return time
+    another_time: Text300  # after "Let's pick another time"
+    safety: Text300  # a break never pauses safety: /resources stays one command away
+
+
 class ContentLibrary(_Frozen):
     """Everything the bot shows, validated and cross-checked by `bot.content.loader.load_content`."""
 
@@ -333,6 +351,7 @@ class ContentLibrary(_Frozen):
     checkup: Checkup
     appreciations: Appreciations
     meeting: Meeting
+    breaks: Breaks
 
     def exercise(self, exercise_id: str) -> Exercise | None:
         """The exercise with this id, or None."""

@@ -12,6 +12,7 @@ from bot.db import Database
 from bot.repositories.appreciations import AppreciationsRepository
 from bot.repositories.bids import BidsRepository
 from bot.repositories.boundaries import BoundariesRepository
+from bot.repositories.breaks import BreaksRepository
 from bot.repositories.checkins import CheckinRepository
 from bot.repositories.couple_prompts import CouplePromptsRepository
 from bot.repositories.couples import CouplesRepository
@@ -26,6 +27,7 @@ from bot.repositories.thread_health import ThreadHealthRepository
 from bot.services.appreciations import AppreciationsService
 from bot.services.bids import BidsService
 from bot.services.boundaries import BoundariesService
+from bot.services.breaks import BreaksService
 from bot.services.checkins import CheckinService
 from bot.services.couple_prompts import CouplePromptsService
 from bot.services.couples import CouplesService
@@ -55,6 +57,7 @@ class Services:
     appreciations: AppreciationsService
     bids: BidsService
     meetings: MeetingService
+    breaks: BreaksService
 
 
 def build_services(
@@ -93,4 +96,5 @@ def build_services(
             clock,
             settings.missed_round_grace_minutes,
         ),
+        breaks=BreaksService(BreaksRepository(database, cipher), couples, clock),
     )

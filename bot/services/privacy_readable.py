@@ -18,7 +18,7 @@ from bot.content import ContentLibrary
 from bot.records.bids import BidKind
 from bot.records.privacy import PersonData
 from bot.records.prompts import own_prompt_id
-from bot.services import appreciations_readable
+from bot.services import appreciations_readable, breaks_readable
 from bot.services.bids import KIND_LABELS as BID_LABELS
 from bot.services.journal import KIND_NAMES, MOODS
 
@@ -54,6 +54,7 @@ _TABLE_TITLES = {
     "meeting_answers": "What you wrote in your couple meetings",
     "meeting_topics": "Topics you chose ahead of your next couple meeting",
     "couple_prompts": "Check-in questions you added for your couple",
+    **breaks_readable.TITLES,
 }
 
 
@@ -265,6 +266,8 @@ def _other(
         for row in rows:
             out += _meeting_answer(row, content, zone)
         return out
+    if table in breaks_readable.TITLES:
+        return out + breaks_readable.section(rows, lambda seconds: when(seconds, zone))
     for row in rows:
         if table == "progress_shares":
             status = SHARE_STATUS.get(row.get("status", ""), row.get("status", ""))

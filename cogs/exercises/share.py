@@ -47,6 +47,7 @@ async def post_to_couple_thread(
     still_kept: Callable[[], Awaitable[object]],
     release: Callable[[], Awaitable[object]],
     guild_id: int | None = None,
+    aside: str | None = None,
 ) -> discord.Thread:
     """Post what the presser claimed to share (one post per preview) to their couple's live thread
     (recreated or unarchived as needed); returns the thread. The post is announced like every share
@@ -55,10 +56,17 @@ async def post_to_couple_thread(
     `still_kept` raises NotFound when the shared words no longer exist: checked after the post is
     recorded, so an erasure that ran while the post was in flight cannot leave it behind.
     `release` gives the claim back when the post fails, however it fails, so Post can be pressed again.
-    `guild_id` names the couple's server when the button was pressed elsewhere (a DM)."""
+    `guild_id` names the couple's server when the button was pressed elsewhere (a DM); `aside` is a
+    line for the partner alone, beside their mention or in their DM (bot/notify.py)."""
     try:
         return await _post(
-            interaction.client, guild_id or interaction.guild_id, interaction.user, kind, embed, still_kept
+            interaction.client,
+            guild_id or interaction.guild_id,
+            interaction.user,
+            kind,
+            embed,
+            still_kept,
+            aside,
         )
     except BaseException:
         await release()
@@ -72,6 +80,7 @@ async def _post(
     kind: ShareKind,
     embed: discord.Embed,
     still_kept: Callable[[], Awaitable[object]],
+    aside: str | None = None,
 ) -> discord.Thread:
     if guild_id is None:
         raise UserFacingError(NOT_IN_SERVER)
@@ -79,7 +88,7 @@ async def _post(
     if couple is None:
         raise UserFacingError(NOT_PAIRED)
     thread = await bot.threads.ensure_thread(couple)
-    announced = await share_announcement(bot, couple, author, kind)
+    announced = await share_announcement(bot, couple, author, kind, aside=aside)
     message = await thread.send(
         content=announced.content, embed=embed, allowed_mentions=announced.allowed_mentions
     )

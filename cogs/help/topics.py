@@ -90,6 +90,15 @@ TOPICS: tuple[Topic, ...] = (
         ("reflect", "journal share", "journal unshare", "boundary share", "bid share", "progress share"),
     ),
     Topic(
+        "pause",
+        "A pause when it gets heated",
+        "⏸️",
+        "When a talk runs too hot, take a pause of 20 minutes to a day, with a time to come back. Your "
+        "partner sees a kind note; you get a few ways to settle. A pause never pauses safety: /resources "
+        "is always there.",
+        ("break start", "break end"),
+    ),
+    Topic(
         "appreciate",
         "Appreciations",
         "💛",

@@ -15,6 +15,7 @@ from tests.support.clock import FakeClock
 
 if TYPE_CHECKING:
     from cogs.appreciate.offers import AppreciationOffers
+    from cogs.breaks.returns import BreakReturns
     from cogs.checkins.dispatch import CheckinDispatcher
     from cogs.couples.expiry import InvitationSweeper
     from cogs.meetings.dispatch import MeetingDispatcher
@@ -136,6 +137,10 @@ class BotHarness:
     def meeting_job(self) -> MeetingDispatcher:
         return meeting_job(self.running)
 
+    @property
+    def break_job(self) -> BreakReturns:
+        return break_job(self.running)
+
 
 # Each feature's scheduled job is a cog of its extension. discord.py imports an extension's modules
 # afresh each time a bot loads it, so the class to look for is the one this bot loaded, not one
@@ -169,4 +174,10 @@ def appreciation_job(bot: AttuneBot) -> AppreciationOffers:
 def meeting_job(bot: AttuneBot) -> MeetingDispatcher:
     """The couple meeting job (posting meetings, reveals to retry, closing, journal records) of `bot`."""
     job: MeetingDispatcher = importlib.import_module("cogs.meetings.dispatch").MeetingDispatcher.of(bot)
+    return job
+
+
+def break_job(bot: AttuneBot) -> BreakReturns:
+    """The job that reminds a couple when a break's time is up."""
+    job: BreakReturns = importlib.import_module("cogs.breaks.returns").BreakReturns.of(bot)
     return job

@@ -1,2 +1,0 @@
--- Placeholder on the practices/appreciate branch only: migration 012 belongs to another part of
--- issue 16, and migrations must be numbered without gaps. Drop this file when merging that one.
