@@ -147,37 +147,41 @@ class BotHarness:
 # imported when this file was.
 
 
+def _loaded_job(bot: AttuneBot, module: str, name: str) -> Any:
+    return getattr(importlib.import_module(module), name).of(bot)
+
+
 def checkin_job(bot: AttuneBot) -> CheckinDispatcher:
     """The check-in job (posting rounds, nudges, reveals to retry, reminders, closes) of `bot`."""
-    job: CheckinDispatcher = importlib.import_module("cogs.checkins.dispatch").CheckinDispatcher.of(bot)
+    job: CheckinDispatcher = _loaded_job(bot, "cogs.checkins.dispatch", "CheckinDispatcher")
     return job
 
 
 def progress_job(bot: AttuneBot) -> ProgressDispatcher:
     """The progress job (weekly summaries, heads-ups, check-up offers) of `bot`."""
-    job: ProgressDispatcher = importlib.import_module("cogs.progress.dispatch").ProgressDispatcher.of(bot)
+    job: ProgressDispatcher = _loaded_job(bot, "cogs.progress.dispatch", "ProgressDispatcher")
     return job
 
 
 def invitation_job(bot: AttuneBot) -> InvitationSweeper:
     """The invitation expiry job of `bot`."""
-    job: InvitationSweeper = importlib.import_module("cogs.couples.expiry").InvitationSweeper.of(bot)
+    job: InvitationSweeper = _loaded_job(bot, "cogs.couples.expiry", "InvitationSweeper")
     return job
 
 
 def appreciation_job(bot: AttuneBot) -> AppreciationOffers:
     """The weekly appreciation offer job of `bot`."""
-    job: AppreciationOffers = importlib.import_module("cogs.appreciate.offers").AppreciationOffers.of(bot)
+    job: AppreciationOffers = _loaded_job(bot, "cogs.appreciate.offers", "AppreciationOffers")
     return job
 
 
 def meeting_job(bot: AttuneBot) -> MeetingDispatcher:
     """The couple meeting job (posting meetings, reveals to retry, closing, journal records) of `bot`."""
-    job: MeetingDispatcher = importlib.import_module("cogs.meetings.dispatch").MeetingDispatcher.of(bot)
+    job: MeetingDispatcher = _loaded_job(bot, "cogs.meetings.dispatch", "MeetingDispatcher")
     return job
 
 
 def break_job(bot: AttuneBot) -> BreakReturns:
     """The job that reminds a couple when a break's time is up."""
-    job: BreakReturns = importlib.import_module("cogs.breaks.returns").BreakReturns.of(bot)
+    job: BreakReturns = _loaded_job(bot, "cogs.breaks.returns", "BreakReturns")
     return job
