@@ -22,6 +22,7 @@ import pytest
 from bot.__main__ import main
 from bot.health import Thresholds, check_health, duration, judge
 from bot.heartbeat import Heartbeat, heartbeat_path
+from tests.support.couples import pair
 from tests.support.harness import BotHarness
 
 DISPATCHER = "attune:checkins:dispatch"
@@ -245,7 +246,9 @@ def read(path: Path) -> dict[str, Any]:
     return dict(json.loads(path.read_text()))
 
 
-async def test_a_running_bot_beats_through_a_dropped_gateway_and_marks_its_stop(attune: BotHarness) -> None:
+async def test_a_running_bot_beats_through_a_dropped_gateway_and_marks_its_stop(
+    attune: BotHarness, world: Any
+) -> None:
     fake, bot = attune.fake, attune.running
     path = heartbeat_path(attune.settings.database_path)
     await fake.wait_for(lambda: path.exists() and read(path)["gateway"]["connected"])
@@ -260,6 +263,12 @@ async def test_a_running_bot_beats_through_a_dropped_gateway_and_marks_its_stop(
 
     await attune.checkin_job.run_ready()
     await fake.wait_for(lambda: read(path)["jobs"][DISPATCHER]["last_ok"] is not None)
+    # The last message posted in a channel, as discord.py's HTTP session saw it go out.
+    assert read(path)["last_post"] is None
+    before = time.time()
+    await pair(attune, world, world.alice, world.bob)
+    last_post = bot.heartbeat.snapshot()["last_post"]
+    assert isinstance(last_post, float) and before <= last_post <= time.time()
 
     # The gateway drops and the reconnection stalls: the heartbeat says so at once, not 5 s later.
     arrived, release = fake.gateway.hold_connections()
