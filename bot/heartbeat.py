@@ -152,11 +152,9 @@ class Heartbeat:
         temporary = self.path.with_name(f"{self.path.name}.tmp")
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
+            with os.fdopen(fd, "wb") as file:
                 os.fchmod(fd, 0o600)  # a file left by an older run keeps its mode otherwise
-                os.write(fd, data)
-            finally:
-                os.close(fd)
+                file.write(data)
             os.replace(temporary, self.path)
         except OSError as error:
             if not self._failing:

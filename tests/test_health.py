@@ -225,16 +225,16 @@ def test_a_full_disk_is_logged_once_and_the_heartbeat_carries_on(
 ) -> None:
     path = tmp_path / "attune.db.heartbeat"
     heartbeat = Heartbeat(path)
-    real_write = os.write
+    real_replace = os.replace
 
-    def full(fd: int, data: bytes) -> int:
+    def full(source: Any, destination: Any) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("bot.heartbeat.os.write", full)
+    monkeypatch.setattr("bot.heartbeat.os.replace", full)
     with caplog.at_level(logging.INFO, logger="bot.heartbeat"):
         assert not heartbeat.write()
         assert not heartbeat.write()
-        monkeypatch.setattr("bot.heartbeat.os.write", real_write)
+        monkeypatch.setattr("bot.heartbeat.os.replace", real_replace)
         assert heartbeat.write()
     messages = [r.getMessage() for r in caplog.records]
     assert len([m for m in messages if "Could not write the heartbeat" in m]) == 1
