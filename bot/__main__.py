@@ -3,6 +3,7 @@
 python -m bot            start the bot
 python -m bot check      validate config, content and migrations offline; print the invite URL
 python -m bot backup P   consistent copy of the database while the bot runs
+python -m bot health     is the bot on this database alive? exit 0 yes, 1 no (one line says why)
 python -m bot keygen     print a new DATA_ENCRYPTION_KEY
 """
 
@@ -30,6 +31,7 @@ from bot.crypto import Cipher, generate_key
 from bot.datakey import resolve_data_key
 from bot.db import Database, DatabaseError
 from bot.errors import StartupError
+from bot.health import Thresholds, check_health
 from bot.inflight import CountingExecutor
 from bot.logging_setup import configure_logging, install_redaction
 
@@ -130,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     backup = commands.add_parser("backup", help="copy the database consistently while the bot runs")
     backup.add_argument("path", help="where to write the copy (must not exist yet)")
     commands.add_parser("keygen", help="print a new DATA_ENCRYPTION_KEY")
+    add_health_parser(commands)
     args = parser.parse_args(argv)
 
     try:
@@ -140,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
             storage = load_settings(StorageSettings)
             print(backup_database(storage.database_path, args.path))
             return 0
+        if args.command == "health":
+            return _health(args)
         settings = load_settings(Settings)
         if args.command == "check":
             return asyncio.run(run_check(settings))
@@ -149,6 +154,40 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 0
+
+
+def add_health_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    health = commands.add_parser("health", help="exit 0 if the bot is alive and connected, else 1 with why")
+    defaults = Thresholds()
+    health.add_argument(
+        "--max-heartbeat-age",
+        type=float,
+        default=defaults.heartbeat_max_age,
+        metavar="S",
+        help="seconds without a heartbeat before the bot counts as not responding (%(default)s)",
+    )
+    health.add_argument(
+        "--max-disconnected",
+        type=float,
+        default=defaults.disconnected_max,
+        metavar="S",
+        help="seconds disconnected from Discord before it counts (%(default)s)",
+    )
+    health.add_argument(
+        "--max-job-delay",
+        type=float,
+        default=defaults.job_min_delay,
+        metavar="S",
+        help="a job is late after 3 of its intervals, and at least this many seconds (%(default)s)",
+    )
+
+
+def _health(args: argparse.Namespace) -> int:
+    storage = load_settings(StorageSettings)
+    thresholds = Thresholds(args.max_heartbeat_age, args.max_disconnected, args.max_job_delay)
+    verdict = check_health(storage.database_path, thresholds)
+    print(verdict.line)
+    return verdict.exit_code
 
 
 if __name__ == "__main__":

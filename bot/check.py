@@ -44,8 +44,19 @@ def stored_schema_version(path: Path) -> int | None:
         raise StartupError(f"The database at {path} cannot be read ({exc}). Restore a backup.") from None
 
 
+def metrics_line(settings: Settings) -> str:
+    """Where Prometheus metrics would be served (bot/metrics.py), or how to turn them on."""
+    port, host = settings.metrics_port, settings.metrics_host
+    if port is None:
+        return "off (set METRICS_PORT to serve Prometheus metrics)"
+    if port == 0:
+        return f"on {host}, a free port chosen at each start, /metrics"
+    return f"http://{host}:{port}/metrics"
+
+
 async def run_check(settings: Settings) -> int:
     print("Configuration: ok")
+    print(f"Metrics: {metrics_line(settings)}")
     content = load_content(settings.content_path)
     print(
         f"Content: ok ({len(content.exercises)} exercises, {len(content.partner_prompts)} partner "

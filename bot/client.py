@@ -23,9 +23,11 @@ from bot.content import ContentLibrary
 from bot.crypto import Cipher
 from bot.db import Database
 from bot.errors import StartupError
+from bot.heartbeat import Heartbeat, heartbeat_path
 from bot.inflight import InFlight, counting_parser
 from bot.keycheck import verify_data_key
 from bot.membership import MembershipChecks
+from bot.metrics import Metrics, discord_http_trace
 from bot.modals import ModalRegistry
 from bot.permissions import required_intents
 from bot.services import Services, build_services
@@ -66,6 +68,10 @@ class AttuneBot(commands.Bot):
         clock: Clock,
         extensions: tuple[str, ...] = EXTENSIONS,
     ) -> None:
+        # Is it alive (bot/heartbeat.py), and how is it doing (bot/metrics.py): both also hear
+        # from discord.py's HTTP session, hence before it is made.
+        metrics = Metrics()
+        heartbeat = Heartbeat(heartbeat_path(database.path))
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=required_intents(),
@@ -74,7 +80,12 @@ class AttuneBot(commands.Bot):
             chunk_guilds_at_startup=False,
             max_messages=None,
             allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True),
+            http_trace=discord_http_trace(metrics, heartbeat.posted),
         )
+        self.metrics = metrics
+        self.heartbeat = heartbeat
+        heartbeat.listen_to(self)
+        metrics.gateway_connected.set_function(lambda: float(heartbeat.connected))
         self.settings = settings
         self.database = database
         self.cipher = cipher
@@ -98,7 +109,12 @@ class AttuneBot(commands.Bot):
     async def setup_hook(self) -> None:
         self.setup_runs += 1
         self.inflight.install(asyncio.get_running_loop())
+        # First, so a long migration is seen as a bot starting, not as no bot at all.
+        self.heartbeat.start()
+        if self.settings.metrics_port is not None:
+            self.metrics.serve(self.settings.metrics_host, self.settings.metrics_port)
         await self.database.migrate()
+        self.heartbeat.schema = await self.database.schema_version()
         await verify_data_key(self.services.meta, self.cipher, self.database.path)
         if self.settings.uses_custom_api:
             await self._use_gateway_of_custom_api()
@@ -160,6 +176,8 @@ class AttuneBot(commands.Bot):
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await super().close()
+        await self.heartbeat.stop()
+        await asyncio.to_thread(self.metrics.stop)  # waits for the server thread's poll to notice
         self.inflight.uninstall()
 
     def command_lines(self) -> list[str]:

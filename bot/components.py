@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeAlias, TypeV
 
 import discord
 
-from bot.tree import friendly_errors
+from bot.metrics import REFUSED
+from bot.tree import OUTCOME, friendly_errors, observed
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
@@ -54,6 +55,8 @@ class Route:
             else:
                 regex += f"(?P<{part}>{self._pattern(part, patterns)})"
         self.pattern = re.compile(regex)
+        # What the metrics call it: the fixed parts only ("boundary:remove"), never an id.
+        self.name = ":".join(part for part in route.split(":") if "{" not in part)
 
     def _pattern(self, name: str, patterns: Mapping[str, str]) -> str:
         if name in patterns:
@@ -157,11 +160,13 @@ class AttuneItem(discord.ui.DynamicItem[ItemT], Generic[ItemT], template=r"(?!)"
         raise NotImplementedError
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        async with friendly_errors(interaction):
-            if not await self.may_press(interaction):
-                await interaction.response.send_message(self.refusal, ephemeral=True)
-                return
-            await self.pressed(interaction)
+        with observed(interaction, "component", lambda: self.route.name):
+            async with friendly_errors(interaction):
+                if not await self.may_press(interaction):
+                    interaction.extras[OUTCOME] = REFUSED
+                    await interaction.response.send_message(self.refusal, ephemeral=True)
+                    return
+                await self.pressed(interaction)
 
 
 class AttuneButton(AttuneItem[discord.ui.Button[Any]]):

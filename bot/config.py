@@ -71,6 +71,9 @@ class Settings(StorageSettings):
     log_level: LogLevel = "INFO"
     content_path: Path | None = None
     missed_round_grace_minutes: int = Field(default=120, ge=0, le=24 * 60)
+    # Prometheus metrics (bot/metrics.py): off unless a port is given; 0 picks a free one (tests).
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
 
     @field_validator("discord_token")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar, Self
@@ -82,6 +83,8 @@ class JobCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.job.install()
+        # Health checks each installed job's runs against its interval (bot/health.py).
+        self.bot.heartbeat.job_installed(self.job_id, self.interval_seconds)
 
     async def cog_unload(self) -> None:
         # A run in flight is cancelled by the scheduler's shutdown: what it did not do stays due.
@@ -101,11 +104,18 @@ class JobCog(commands.Cog):
             self._log.info(self.stopped_note)
 
     async def run_ready(self) -> None:
-        """A run once the bot is ready: a failed tick is logged, never raised (the next run tries again)."""
+        """A run once the bot is ready: a failed tick is logged, never raised (the next run tries
+        again). Each run is recorded for the heartbeat and timed for the metrics."""
+        self.bot.heartbeat.job_started(self.job_id)
+        started, ok = time.perf_counter(), False
         try:
             await self.tick()
+            ok = True
         except Exception:
             self._log.exception(self.failed_note)
+        finally:
+            self.bot.heartbeat.job_finished(self.job_id, ok=ok)
+            self.bot.metrics.job_ran(self.job_id, time.perf_counter() - started)
 
     @property
     def _log(self) -> logging.Logger:

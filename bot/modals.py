@@ -31,7 +31,7 @@ import discord
 from bot.components import Route
 from bot.db.database import watching_writes
 from bot.giveback import Kept
-from bot.tree import AttuneModal, handle_interaction_error
+from bot.tree import AttuneModal, handle_interaction_error, observed
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ class ModalRegistry:
             return False
         form, handler, match = found
         values = submitted_values(data.get("components"))
-        with watching_writes() as writes:
+        with observed(interaction, "modal", lambda: form.routes[0].name), watching_writes() as writes:
             try:
                 await handler(interaction, match, values)
             except Exception as error:

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import discord
 
 from bot.clock import Clock, unix
+from bot.metrics import Metrics
 from bot.records.couples import Couple
 from bot.services import Services
 from bot.services.notifications import Plan
@@ -23,13 +24,16 @@ DM_CLOSED = 50007
 
 
 class NotifyClient(Protocol):
-    """What telling people needs from the bot: its services and clock, and three Discord calls."""
+    """What telling people needs from the bot: its services, clock and metrics, and three Discord calls."""
 
     @property
     def services(self) -> Services: ...
 
     @property
     def clock(self) -> Clock: ...
+
+    @property
+    def metrics(self) -> Metrics: ...
 
     def get_user(self, id: int, /) -> discord.User | None: ...
 
@@ -119,6 +123,7 @@ class Notifier:
             message = await user.send(**kwargs)
         except discord.Forbidden as error:
             if error.code == DM_CLOSED:
+                self.bot.metrics.dms_refused.inc()
                 now = self.bot.clock.now()
                 await self.bot.services.people.record_dm_failure(user_id, now.date(), unix(now))
             return None

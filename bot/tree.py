@@ -5,14 +5,20 @@ the storage counted no committed write for this interaction (bot/db/database.py,
 write did commit, or may have, the answer says it can't promise, and never claims what it doesn't
 know. Whatever the person typed into a form (or a prose option of a slash command) comes back to
 them in the same private answer (bot/giveback.py), because Discord keeps none of it.
+
+Every interaction is also counted and timed here for the metrics (bot/metrics.py), by its outcome:
+`observed` wraps the one place each kind passes through (slash commands: the tree's `_call`;
+buttons and selects: AttuneItem.callback; forms: ModalRegistry.dispatch), and the answer given
+here marks the interaction refused or failed.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import discord
@@ -22,6 +28,7 @@ from bot.db.database import WriteLog, current_writes, watch_writes
 from bot.errors import SaveFailed, UserFacingError
 from bot.giveback import Kept, give_back
 from bot.logging_setup import traceback_without_messages
+from bot.metrics import ERROR, OK, REFUSED, Metrics
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +57,8 @@ NOTHING_THERE = "I couldn't find that. It may have been removed, or it isn't you
 # A slash command whose options carry prose names them in its extras, option -> heading:
 # @app_commands.command(..., extras={GIVE_BACK: {"resources": "Your server's support text"}})
 GIVE_BACK = "attune_give_back"
+# Where an interaction's outcome is noted for the metrics (discord.py's Interaction.extras).
+OUTCOME = "attune_outcome"
 
 
 async def reply_privately(
@@ -85,6 +94,7 @@ async def handle_interaction_error(
     original = getattr(error, "original", error)
     given = [piece for piece in kept if piece.text.strip()]
     refusal = _refusal(interaction, original)
+    interaction.extras[OUTCOME] = ERROR if refusal is None else REFUSED
     if refusal is None:
         _log_failure(interaction, original)
     if not given:
@@ -123,6 +133,30 @@ def _log_failure(interaction: discord.Interaction[Any], error: BaseException) ->
     log.error("Interaction %s failed with %s\n%s", interaction.id, kind, traceback_without_messages(error))
 
 
+@contextmanager
+def observed(interaction: discord.Interaction[Any], kind: str, name: Callable[[], str]) -> Iterator[None]:
+    """Count and time one interaction (kind "command", "component" or "modal"; `name` is read at
+    the end, once discord.py has resolved the command). Its outcome is what the answer above
+    noted, "ok" when none was noted, "error" when an exception got out."""
+    started = time.perf_counter()
+    try:
+        yield
+    except BaseException:
+        interaction.extras.setdefault(OUTCOME, ERROR)
+        raise
+    finally:
+        metrics = getattr(interaction.client, "metrics", None)
+        if isinstance(metrics, Metrics):
+            outcome = interaction.extras.get(OUTCOME, OK)
+            metrics.interaction_done(kind, name(), outcome, time.perf_counter() - started)
+
+
+def command_name(interaction: discord.Interaction[Any]) -> str:
+    """A slash command's qualified name ("journal write"), "unknown" for one not in the tree."""
+    command = interaction.command
+    return command.qualified_name if command is not None else "unknown"
+
+
 @asynccontextmanager
 async def friendly_errors(interaction: discord.Interaction[Any]) -> AsyncIterator[None]:
     """Wrap a button or select callback: DynamicItem errors otherwise only reach a log line."""
@@ -157,6 +191,15 @@ def options_given_back(interaction: discord.Interaction[Any]) -> list[Kept]:
 
 
 class AttuneTree(app_commands.CommandTree[Any]):
+    async def _call(self, interaction: discord.Interaction[Any]) -> None:
+        # The whole of a command's handling (checks, the command, its error handler) happens in
+        # here: the one place to time it. Autocomplete is not an interaction anyone waits on.
+        if interaction.type is discord.InteractionType.autocomplete:
+            await super()._call(interaction)
+            return
+        with observed(interaction, "command", lambda: command_name(interaction)):
+            await super()._call(interaction)
+
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         # Runs first in the interaction's own task: from here on, its writes are counted, so a
         # failure can be described truthfully (see on_error).

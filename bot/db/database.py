@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
@@ -93,6 +94,18 @@ def refused_by_storage(error: BaseException) -> bool:
 
 def _save_failed(error: BaseException) -> SaveFailed:
     return SaveFailed(str(getattr(error, "sqlite_errorname", None) or type(error).__name__))
+
+
+def _flock_soon(fd: int, tries: int = 10) -> None:
+    """Take the exclusive lock, trying for half a second: `python -m bot health` (and restore)
+    probe it for a moment, and a bot starting in that moment must not take it for another bot."""
+    for _ in range(tries - 1):
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            time.sleep(0.05)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 class DatabaseError(Exception):
@@ -175,7 +188,7 @@ class Database:
     def _take_process_lock(self) -> None:
         fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _flock_soon(fd)
         except BlockingIOError:
             os.close(fd)
             raise DatabaseError(

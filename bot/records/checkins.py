@@ -71,6 +71,15 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Recorded:
+    """What one batch of due schedules recorded: the new rounds to post, and how many rounds were
+    recorded as missed instead (due longer ago than the grace: Attune was down)."""
+
+    pending: tuple[int, ...]
+    missed: int
+
+
+@dataclass(frozen=True)
 class Occurrence:
     """What the dispatcher decided for one due schedule (see CheckinService.plan)."""
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from sqlite3 import Row
 
 from bot.db import Database, Transaction
-from bot.records.checkins import DueSchedule, Occurrence, Schedule
+from bot.records.checkins import DueSchedule, Occurrence, Recorded, Schedule
 from bot.records.prompts import PromptUsage
 
 _SCHEDULE_COLUMNS = (
@@ -121,14 +121,16 @@ class ScheduleRepository:
             found[row["owner"]].append(row)
         return {owner: _usage(owned) for owner, owned in found.items()}
 
-    async def apply(self, occurrences: Sequence[Occurrence], now: int, reset_owners: set[str]) -> list[int]:
-        """Record what fell due, all in one transaction; returns the ids of new pending rounds.
+    async def apply(self, occurrences: Sequence[Occurrence], now: int, reset_owners: set[str]) -> Recorded:
+        """Record what fell due, all in one transaction; returns the ids of new pending rounds and
+        how many were recorded missed.
         `reset_owners`: owners whose prompt starts a new round of the bank (theirs was used up).
 
         Each schedule advances only if it still holds the due time we read (compare-and-set), and
         the round's (schedule, due time) is unique: a tick that overlaps another records nothing twice.
         """
         created: list[int] = []
+        missed = 0
         async with self._db.transaction() as tx:
             for item in occurrences:
                 moved = await tx.execute(
@@ -162,7 +164,9 @@ class ScheduleRepository:
                 if row is not None and item.round_status == "pending":
                     created.append(int(row[0]))
                     await _record_usage(tx, item.owner, item.prompt_id or "", now, item.owner in reset_owners)
-        return created
+                elif row is not None and item.round_status == "missed":
+                    missed += 1
+        return Recorded(tuple(created), missed)
 
     async def create_immediate_round(
         self,

@@ -18,6 +18,7 @@ DEFAULT_REMINDER_MINUTES = 240  # a couple round without a schedule (/checkin no
 RETRY_FIRST_SECONDS = 60
 RETRY_MAX_SECONDS = 3600
 REVEAL_GIVE_UP = timedelta(hours=24)
+TOO_LATE = -1  # claim_post: the round was due too long ago, and is now recorded as missed
 
 
 class CheckinRounds:
@@ -56,11 +57,12 @@ class CheckinRounds:
         return remind, unix(posted_at + timedelta(hours=ROUND_OPEN_HOURS))
 
     async def claim_post(self, round_: Round, run_id: str) -> int:
-        """Claim a round's post for the poster `run_id`; which try this is, or 0 when it is not to
-        be posted by it: too late (recorded as missed), posted already, or being posted right now."""
+        """Claim a round's post for the poster `run_id`; which try this is, or 0 or less when it is
+        not to be posted by it: TOO_LATE (recorded as missed just now), 0 when posted already or
+        being posted right now."""
         if self.too_late_to_post(round_):
             await self._repo.mark_undeliverable(round_.id, "late")
-            return 0
+            return TOO_LATE
         return await self._repo.claim_post(round_.id, run_id, self.retry_at(round_.post_attempts + 1))
 
     async def release_claim(self, round_id: int, run_id: str) -> None:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from bot.clock import Clock, from_unix, unix
 from bot.content import ContentLibrary
 from bot.errors import NotFound, UserFacingError
-from bot.records.checkins import Answer, DueSchedule, Occurrence, Round, Schedule
+from bot.records.checkins import Answer, DueSchedule, Occurrence, Recorded, Round, Schedule
 from bot.records.prompts import PromptContext, PromptUsage, own_prompt_id
 from bot.repositories.checkins import CheckinRepository
 from bot.services import prompt_choice
@@ -165,9 +165,9 @@ class CheckinService(CheckinRounds):
 
     # -- what falls due ------------------------------------------------------------------------
 
-    async def record_due(self) -> AsyncGenerator[list[int], None]:
-        """Record every occurrence due now, one batch (one transaction) at a time, yielding each
-        batch's new pending round ids so the caller can post them while the next is recorded."""
+    async def record_due(self) -> AsyncGenerator[Recorded, None]:
+        """Record every occurrence due now, one batch (one transaction) at a time, yielding what
+        each batch recorded, so the caller can post its rounds while the next is recorded."""
         now = self._clock.now()
         while due := await self._repo.due_schedules(unix(now), DUE_BATCH):
             plans: list[Occurrence] = []

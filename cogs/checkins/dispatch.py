@@ -18,10 +18,12 @@ from bot.clock import from_unix, unix
 from bot.jobs import JobCog
 from bot.notify import mentioning, mentions
 from bot.pacing import Pacer
+from bot.services.checkin_rounds import TOO_LATE
 from bot.services.notifications import DAILY_DM_FAILURE_CAP
 from bot.ui import ATTUNE_COLOUR
 from cogs.checkins.posting import RoundPosting, round_link
 from cogs.checkins.reveals import post_reveal
+from cogs.checkins.trouble import failure_code
 from cogs.checkins.views import round_embed, round_view, write_view
 
 if TYPE_CHECKING:
@@ -133,7 +135,8 @@ class CheckinDispatcher(JobCog):
         async def record() -> None:
             try:
                 async with contextlib.aclosing(self.service.record_due()) as batches:
-                    async for _ in batches:
+                    async for batch in batches:
+                        self._missed("downtime", batch.missed)
                         recorded.set()
                         if self._stopping:
                             break
@@ -192,10 +195,14 @@ class CheckinDispatcher(JobCog):
         posting = self.posting
         couple = await posting.couples.couple_by_id(round_.couple_id)
         if couple is None or couple.status != "active":
-            await self.service.mark_undeliverable(round_.id, couple.status if couple else "ended")
+            reason = couple.status if couple else "ended"
+            await self.service.mark_undeliverable(round_.id, reason)
+            self._missed(reason)
             return
         attempt = await self.service.claim_post(round_, posting.run_id)
-        if attempt == 0:
+        if attempt == TOO_LATE:
+            self._missed("late")
+        if attempt <= 0:
             return
         try:
             async with posting.claim_released_on_error(round_.id):
@@ -221,7 +228,9 @@ class CheckinDispatcher(JobCog):
                 await self.service.mark_posted(
                     round_, channel_id=thread.id, message_id=message.id, nudge_to=nudge_to
                 )
+            self.bot.metrics.rounds_posted.labels("couple").inc()
         except Exception as error:
+            self.bot.metrics.rounds_failed.labels(failure_code(error)).inc()
             if not await posting.thread_trouble(couple, error):
                 raise
 
@@ -260,8 +269,12 @@ class CheckinDispatcher(JobCog):
         assert round_.user_id is not None
         if not await self.posting.notifications.may_dm(round_.user_id):
             await self.service.mark_undeliverable(round_.id, "unreachable")
+            self._missed("unreachable")
             return
-        if await self.service.claim_post(round_, self.posting.run_id) == 0:
+        attempt = await self.service.claim_post(round_, self.posting.run_id)
+        if attempt == TOO_LATE:
+            self._missed("late")
+        if attempt <= 0:
             return
         prompt = await self.service.prompt_text(round_.prompt_id)
         embed = discord.Embed(
@@ -272,13 +285,21 @@ class CheckinDispatcher(JobCog):
         )
         try:
             message = await self.posting.notifier.dm(round_.user_id, embed=embed, view=write_view(round_.id))
-        except Exception:
+        except Exception as error:
+            self.bot.metrics.rounds_failed.labels(failure_code(error)).inc()
             await self.service.release_claim(round_.id, self.posting.run_id)
             raise
         if message is None:
             await self.service.mark_undeliverable(round_.id, "unreachable")
+            self._missed("unreachable")
             return
         await self.service.mark_posted(round_, channel_id=message.channel.id, message_id=message.id)
+        self.bot.metrics.rounds_posted.labels("personal").inc()
+
+    def _missed(self, reason: str, count: int = 1) -> None:
+        """Rounds recorded as missed, never posted, for the metrics (never a label with an id)."""
+        if count:
+            self.bot.metrics.rounds_missed.labels(reason).inc(count)
 
     async def _post_reveal(self, round_: Round) -> None:
         await post_reveal(self.posting, round_)

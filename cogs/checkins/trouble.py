@@ -28,6 +28,16 @@ def as_thread_trouble(error: BaseException) -> str | None:
     return None
 
 
+def failure_code(error: BaseException) -> str:
+    """A failed post, in a word for the metrics: Discord's error code ("50013"), the thread's
+    trouble when Attune found it first ("thread-missing"), else the HTTP status or "other"."""
+    if isinstance(error, ThreadUnreachable):
+        return f"thread-{error.problem}"
+    if isinstance(error, discord.HTTPException):
+        return str(error.code) if error.code else f"http-{error.status}"
+    return "other"
+
+
 def trouble_notice(bot: AttuneBot, couple: Couple, problem: str) -> str:
     if problem == "missing":
         return (

@@ -189,6 +189,7 @@ class PairCog(commands.Cog):
             return await partner.send(text, view=invitation_view(invitation.id)), False
         except discord.Forbidden as exc:
             if exc.code == DM_CLOSED:
+                self.bot.metrics.dms_refused.inc()
                 now = self.bot.clock.now()
                 await self.bot.services.people.record_dm_failure(partner.id, now.date(), unix(now))
                 return None, True

@@ -142,6 +142,7 @@ class ProgressDispatcher(JobCog):
             await user.send(self.bot.content.checkup.monthly_nudge.strip())
         except discord.Forbidden as error:
             if error.code == DM_CLOSED:
+                self.bot.metrics.dms_refused.inc()
                 await self.bot.services.people.record_dm_failure(user_id, now.date(), unix(now))
         except discord.HTTPException:
             log.info("A checkup offer could not be delivered")
