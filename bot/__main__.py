@@ -3,6 +3,7 @@
 python -m bot            start the bot
 python -m bot check      validate config, content and migrations offline; print the invite URL
 python -m bot backup P   consistent copy of the database while the bot runs
+python -m bot restore P  put a backup in place of the database (the bot stopped)
 python -m bot keygen     print a new DATA_ENCRYPTION_KEY
 """
 
@@ -20,11 +21,11 @@ from datetime import UTC
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.backup import backup_database
+from bot.backups import backup_database, restore_backup
 from bot.check import run_check
 from bot.client import AttuneBot
 from bot.clock import Clock, SystemClock
-from bot.config import ConfigError, Settings, StorageSettings, load_settings
+from bot.config import ConfigError, DataSettings, Settings, StorageSettings, load_settings
 from bot.content import ContentError, load_content
 from bot.crypto import Cipher, generate_key
 from bot.datakey import resolve_data_key
@@ -103,7 +104,13 @@ async def serve(
 
 
 def _run(settings: Settings) -> int:
-    configure_logging(settings.log_level, [settings.discord_token.get_secret_value()])
+    configure_logging(
+        settings.log_level,
+        [settings.discord_token.get_secret_value()],
+        file=settings.log_file,
+        max_bytes=settings.log_file_max_bytes,
+        keep=settings.log_file_keep,
+    )
     try:
         asyncio.run(serve(settings))
     except discord.LoginFailure:
@@ -129,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help="validate config, content and migrations; print the invite URL")
     backup = commands.add_parser("backup", help="copy the database consistently while the bot runs")
     backup.add_argument("path", help="where to write the copy (must not exist yet)")
+    restore = commands.add_parser("restore", help="put a backup in place of the database (bot stopped)")
+    restore.add_argument("path", help="the backup file to restore")
     commands.add_parser("keygen", help="print a new DATA_ENCRYPTION_KEY")
     args = parser.parse_args(argv)
 
@@ -139,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "backup":
             storage = load_settings(StorageSettings)
             print(backup_database(storage.database_path, args.path))
+            return 0
+        if args.command == "restore":
+            print(restore_backup(load_settings(DataSettings), args.path))
             return 0
         settings = load_settings(Settings)
         if args.command == "check":

@@ -17,6 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
 
+from bot.backups import BackupPolicy, BackupSchedule, migrate_with_backup
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import ContentLibrary
@@ -82,6 +83,7 @@ class AttuneBot(commands.Bot):
         self.content = content
         self.clock = clock
         self.services: Services = build_services(database, cipher, content, clock, settings)
+        self.backups = BackupSchedule(settings.database_path, BackupPolicy.from_settings(settings), clock)
         self.threads = CoupleThreads(self, self.services.couples)
         self.membership = MembershipChecks()  # filled by cogs.couples, awaited by the dispatchers
         self.extension_names = extensions
@@ -98,7 +100,7 @@ class AttuneBot(commands.Bot):
     async def setup_hook(self) -> None:
         self.setup_runs += 1
         self.inflight.install(asyncio.get_running_loop())
-        await self.database.migrate()
+        await migrate_with_backup(self.database, self.backups.policy, self.clock)
         await verify_data_key(self.services.meta, self.cipher, self.database.path)
         if self.settings.uses_custom_api:
             await self._use_gateway_of_custom_api()
@@ -106,6 +108,7 @@ class AttuneBot(commands.Bot):
         for extension in self.extension_names:
             await self.load_extension(extension)
         await self.sync_commands()
+        self.backups.install(self.scheduler)
         self.scheduler.start()
         freeze_startup_heap()
         log.info(

@@ -173,15 +173,12 @@ class Database:
             self._lock_file = None
 
     def _take_process_lock(self) -> None:
-        fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
+        fd = take_process_lock(self.path)
+        if fd is None:
             raise DatabaseError(
                 f"Another Attune process is already using {self.path}. Stop it first: two bots on "
                 "one database would post every check-in twice."
-            ) from None
+            )
         self._lock_file = fd
 
     def _damaged_message(self, detail: str) -> str:
@@ -233,6 +230,11 @@ class Database:
 
     async def schema_version(self) -> int:
         return int(await self.fetchval("PRAGMA user_version"))
+
+    async def pending_migrations(self) -> list[int]:
+        """The numbers of the migrations `migrate` would apply (none for a newer schema: it refuses)."""
+        current = await self.schema_version()
+        return [number for number, _ in available_migrations() if number > current]
 
     # -- queries -----------------------------------------------------------------------------
 
@@ -321,15 +323,17 @@ class Database:
             log.warning("An unfinished transaction was rolled back")
             await connection.execute("ROLLBACK")
 
-    async def backup(self, destination: Path) -> None:
-        """A consistent copy while the bot runs, through SQLite's online backup API."""
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        target = sqlite3.connect(destination)
-        try:
-            async with self._lock:
-                await self.connection.backup(target)
-        finally:
-            target.close()
+
+def take_process_lock(database_path: Path) -> int | None:
+    """The OS lock beside the database that marks it in use by one process: its file descriptor
+    (closing it releases the lock; the OS drops it even on SIGKILL), or None when another holds it."""
+    fd = os.open(f"{database_path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
 
 
 def available_migrations() -> list[tuple[int, str]]:
