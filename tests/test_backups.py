@@ -150,22 +150,30 @@ async def test_a_disk_that_fills_up_during_the_copy_leaves_nothing_behind_and_is
 
 
 async def test_a_copy_that_fails_its_integrity_check_never_gets_a_backup_name(
-    attune: BotHarness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    attune: BotHarness, world: Any, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.backups")
+    await write(attune, world.alice, world.general, "Indexed")
     real_copy = copies.copy_online
 
     def copy_then_damage(source: Path, target: Path) -> None:
+        # A copy that opens and reads fine, but whose index no longer matches its table: only
+        # PRAGMA integrity_check notices.
         real_copy(source, target)
-        with target.open("r+b") as handle:  # the disk garbles pages 2 and 3 of the copy
-            handle.seek(4096)
-            handle.write(b"\xa5" * 8192)
+        copy = sqlite3.connect(target)
+        copy.execute("PRAGMA writable_schema = ON")
+        copy.execute(
+            "UPDATE sqlite_schema SET sql = 'CREATE INDEX journal_entries_by_user ON journal_entries (id)' "
+            "WHERE name = 'journal_entries_by_user'"
+        )
+        copy.commit()
+        copy.close()
 
     monkeypatch.setattr("bot.backups.snapshot.copy_online", copy_then_damage)
     assert await attune.running.backups.back_up_if_due() is None
     assert names(attune.settings.database_path.parent / "backups") == []
     [line] = backup_logs(caplog, logging.ERROR)
-    assert line.startswith("Backup failed: ") and ("integrity check" in line or "malformed" in line)
+    assert line.startswith("Backup failed: the copy failed its integrity check (")
 
 
 async def test_the_default_folder_is_made_again_when_it_is_gone(attune: BotHarness, clock: FakeClock) -> None:
@@ -213,7 +221,10 @@ async def test_the_backup_job_is_installed_under_its_stable_id_and_first_looks_a
 
 
 async def test_upgrading_a_database_with_data_backs_it_up_first_and_keeps_that_copy_apart(
-    bot_with: HarnessFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    bot_with: HarnessFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.backups")
     live = tmp_path / "data" / "attune.db"
@@ -232,7 +243,8 @@ async def test_upgrading_a_database_with_data_backs_it_up_first_and_keeps_that_c
     assert copy.stat().st_mode & 0o777 == 0o600
     # The newest three upgrade copies stay, whatever BACKUP_KEEP says; scheduled ones are not touched.
     assert names(folder) == sorted([*older[1:], copy.name, "attune-20250101T000000Z.db"])
-    assert any(f"before upgrading it to schema {LATEST}" in line for line in backup_logs(caplog, logging.INFO))
+    logged = backup_logs(caplog, logging.INFO)
+    assert any(f"before upgrading it to schema {LATEST}" in line for line in logged)
 
 
 async def test_without_the_copy_attune_refuses_to_migrate_and_says_what_to_do(
