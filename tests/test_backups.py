@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from bot.backups import JOB_ID
-from bot.db import copies
+from bot.db import DatabaseError, copies
 from bot.db.database import available_migrations
 from bot.errors import StartupError
-from tests.support.backups import make_old_database, schema_of, write
+from tests.support.backups import fingerprint, make_old_database, schema_of, set_schema, write
 from tests.support.clock import FakeClock
 from tests.support.harness import BotHarness, make_settings
 
@@ -44,7 +44,7 @@ async def bot_with(
 
     yield build
     for harness in made:
-        with contextlib.suppress(StartupError):  # a start the test saw refused
+        with contextlib.suppress(StartupError, DatabaseError):  # a start the test saw refused
             await harness.stop()
 
 
@@ -264,3 +264,22 @@ async def test_without_the_copy_attune_refuses_to_migrate_and_says_what_to_do(
 async def test_a_new_database_needs_no_upgrade_copy(attune: BotHarness) -> None:
     assert schema_of(attune.settings.database_path) == LATEST
     assert not (attune.settings.database_path.parent / "backups").exists()
+
+
+async def test_an_older_attune_refuses_a_newer_database_and_changes_nothing(
+    bot_with: HarnessFactory, tmp_path: Path
+) -> None:
+    harness = bot_with()
+    await harness.start()
+    await harness.stop()
+    live = harness.settings.database_path
+    set_schema(live, LATEST + 1)  # as a newer Attune would have left it
+    before = fingerprint(live.parent)
+    with pytest.raises(DatabaseError) as refused:
+        await harness.start()
+    assert str(refused.value) == (
+        f"The database at {live} was written by a newer Attune (schema {LATEST + 1}, this one knows "
+        f"{LATEST}). Upgrade Attune instead of starting an older one."
+    )
+    assert fingerprint(live.parent) == before and schema_of(live) == LATEST + 1
+    assert not (live.parent / "backups").exists()  # nothing to back up before: no migration runs

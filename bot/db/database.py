@@ -184,7 +184,8 @@ class Database:
     def _damaged_message(self, detail: str) -> str:
         return (
             f"The database at {self.path} cannot be read ({detail}). Attune left it untouched. "
-            "Restore your latest backup (see README, 'Backups'), or point DATABASE_URL elsewhere."
+            "Restore your latest backup (python -m bot restore PATH; see README, 'Backups'), or point "
+            "DATABASE_URL elsewhere."
         )
 
     async def _fetch_raw(self, sql: str) -> sqlite3.Row | None:
