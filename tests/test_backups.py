@@ -4,6 +4,7 @@ copy made before an upgrade, without which Attune will not migrate."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import shutil
 import sqlite3
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 from bot.backups import JOB_ID
+from bot.backups.snapshot import describe_failure
 from bot.db import DatabaseError, copies
 from bot.db.database import available_migrations
 from bot.errors import StartupError
@@ -103,9 +105,16 @@ async def test_only_the_newest_backup_keep_are_kept_and_no_other_file_is_touched
     await harness.start()
     folder = harness.settings.database_path.parent / "backups"
     folder.mkdir()
-    others = ["notes.txt", "attune-manual.db", "attune-20200101T000000Z-before-schema-3.db", "attune-x.db"]
+    others = [
+        "notes.txt",
+        "notes.txt.partial",
+        "attune-manual.db",
+        "attune-20200101T000000Z-before-schema-3.db",
+        "attune-x.db",
+    ]
     for name in others:
         (folder / name).write_text("not ours to rotate")
+    (folder / "attune-20200101T000000Z.db.partial").write_text("a copy a killed bot never finished")
     for _ in range(4):
         assert await harness.running.backups.back_up_if_due() is not None
         clock.advance(hours=24)
@@ -176,6 +185,15 @@ async def test_a_copy_that_fails_its_integrity_check_never_gets_a_backup_name(
     assert line.startswith("Backup failed: the copy failed its integrity check (")
 
 
+def test_a_full_disk_is_named_plainly_whichever_layer_reports_it() -> None:
+    assert describe_failure(OSError(errno.ENOSPC, "No space left on device", "/data/x")) == "the disk is full"
+    full = sqlite3.OperationalError("database or disk is full")
+    full.sqlite_errorname = "SQLITE_FULL"
+    assert describe_failure(full) == "the disk is full"
+    gone = FileNotFoundError(errno.ENOENT, "No such file or directory", "/data/backups")
+    assert describe_failure(gone) == "No such file or directory (/data/backups)"
+
+
 async def test_the_default_folder_is_made_again_when_it_is_gone(attune: BotHarness, clock: FakeClock) -> None:
     assert await attune.running.backups.back_up_if_due() is not None
     folder = attune.settings.database_path.parent / "backups"
@@ -215,6 +233,8 @@ async def test_the_backup_job_is_installed_under_its_stable_id_and_first_looks_a
     assert job is not None and job.func == bot.backups.run
     assert job.trigger.interval == timedelta(minutes=5)
     assert job.next_run_time >= started + timedelta(seconds=50)
+    await harness.restart()
+    assert [job.id for job in harness.running.scheduler.get_jobs()].count(JOB_ID) == 1
 
 
 # -- the copy before an upgrade -----------------------------------------------------------------
