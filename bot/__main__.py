@@ -4,6 +4,7 @@ python -m bot            start the bot
 python -m bot check      validate config, content and migrations offline; print the invite URL
 python -m bot backup P   consistent copy of the database while the bot runs
 python -m bot health     is the bot on this database alive? exit 0 yes, 1 no (one line says why)
+python -m bot restore P  put a backup in place of the database (the bot stopped)
 python -m bot keygen     print a new DATA_ENCRYPTION_KEY
 """
 
@@ -21,11 +22,11 @@ from datetime import UTC
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.backup import backup_database
+from bot.backups import backup_database, restore_backup
 from bot.check import run_check
 from bot.client import AttuneBot
 from bot.clock import Clock, SystemClock
-from bot.config import ConfigError, Settings, StorageSettings, load_settings
+from bot.config import ConfigError, DataSettings, Settings, StorageSettings, load_settings
 from bot.content import ContentError, load_content
 from bot.crypto import Cipher, generate_key
 from bot.datakey import resolve_data_key
@@ -105,7 +106,13 @@ async def serve(
 
 
 def _run(settings: Settings) -> int:
-    configure_logging(settings.log_level, [settings.discord_token.get_secret_value()])
+    configure_logging(
+        settings.log_level,
+        [settings.discord_token.get_secret_value()],
+        file=settings.log_file,
+        max_bytes=settings.log_file_max_bytes,
+        keep=settings.log_file_keep,
+    )
     try:
         asyncio.run(serve(settings))
     except discord.LoginFailure:
@@ -131,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help="validate config, content and migrations; print the invite URL")
     backup = commands.add_parser("backup", help="copy the database consistently while the bot runs")
     backup.add_argument("path", help="where to write the copy (must not exist yet)")
+    restore = commands.add_parser("restore", help="put a backup in place of the database (bot stopped)")
+    restore.add_argument("path", help="the backup file to restore")
     commands.add_parser("keygen", help="print a new DATA_ENCRYPTION_KEY")
     add_health_parser(commands)
     args = parser.parse_args(argv)
@@ -145,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "health":
             return _health(args)
+        if args.command == "restore":
+            print(restore_backup(load_settings(DataSettings), args.path))
+            return 0
         settings = load_settings(Settings)
         if args.command == "check":
             return asyncio.run(run_check(settings))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.backups import BackupPolicy, describe_policy
 from bot.client import AttuneBot, describe_commands
 from bot.clock import SystemClock
 from bot.config import Settings
@@ -18,6 +19,7 @@ from bot.crypto import Cipher
 from bot.db import Database
 from bot.db.database import available_migrations
 from bot.errors import StartupError
+from bot.logging_setup import describe_log_destination
 from bot.permissions import CHANNEL_PERMISSIONS, INTENT_NOTES, invite_url
 
 
@@ -94,6 +96,12 @@ async def run_check(settings: Settings) -> int:
         await bot.close()
     finally:
         await scratch.close()
+
+    print(f"Backups: {describe_policy(BackupPolicy.from_settings(settings), SystemClock().now())}")
+    print(
+        "Logs: "
+        + describe_log_destination(settings.log_file, settings.log_file_max_bytes, settings.log_file_keep)
+    )
 
     print(f"\nSlash commands ({len(lines)}):")
     for line in lines:

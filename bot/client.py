@@ -17,6 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
 
+from bot.backups import BackupPolicy, BackupSchedule, migrate_with_backup
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import ContentLibrary
@@ -93,6 +94,7 @@ class AttuneBot(commands.Bot):
         self.content = content
         self.clock = clock
         self.services: Services = build_services(database, cipher, content, clock, settings)
+        self.backups = BackupSchedule(settings.database_path, BackupPolicy.from_settings(settings), clock)
         self.threads = CoupleThreads(self, self.services.couples)
         self.membership = MembershipChecks()  # filled by cogs.couples, awaited by the dispatchers
         self.extension_names = extensions
@@ -109,11 +111,12 @@ class AttuneBot(commands.Bot):
     async def setup_hook(self) -> None:
         self.setup_runs += 1
         self.inflight.install(asyncio.get_running_loop())
-        # First, so a long migration is seen as a bot starting, not as no bot at all.
+        # First, so a long migration (and the backup before it) is seen as a bot starting, not
+        # as no bot at all.
         self.heartbeat.start()
         if self.settings.metrics_port is not None:
             self.metrics.serve(self.settings.metrics_host, self.settings.metrics_port)
-        await self.database.migrate()
+        await migrate_with_backup(self.database, self.backups.policy, self.clock)
         self.heartbeat.schema = await self.database.schema_version()
         await verify_data_key(self.services.meta, self.cipher, self.database.path)
         if self.settings.uses_custom_api:
@@ -122,6 +125,7 @@ class AttuneBot(commands.Bot):
         for extension in self.extension_names:
             await self.load_extension(extension)
         await self.sync_commands()
+        self.backups.install(self.scheduler)
         self.scheduler.start()
         freeze_startup_heap()
         log.info(

@@ -63,17 +63,60 @@ class StorageSettings(BaseSettings):
         return Path(self.database_url[len(SQLITE_PREFIX) :]).expanduser()
 
 
-class Settings(StorageSettings):
+class DataSettings(StorageSettings):
+    """What restoring a backup needs besides the database: its key and where backups go. No token."""
+
+    data_encryption_key: SecretStr | None = None
+    backup_dir: Path | None = None
+    backup_every_hours: float = Field(default=24, gt=0)
+    backup_keep: int = Field(default=7, ge=1)
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _blank_backup_dir_is_default(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("data_encryption_key", mode="before")
+    @classmethod
+    def _key_shape(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        try:
+            decoded = base64.urlsafe_b64decode(raw.encode())
+        except (binascii.Error, ValueError):
+            decoded = b""
+        if len(decoded) != 32:
+            raise ValueError("must be 32 random bytes in url-safe base64 (python -m bot keygen makes one)")
+        return value
+
+    @property
+    def encryption_key(self) -> bytes | None:
+        if self.data_encryption_key is None:
+            return None
+        return base64.urlsafe_b64decode(self.data_encryption_key.get_secret_value().encode())
+
+    @property
+    def backup_folder(self) -> Path:
+        """BACKUP_DIR, else a `backups` folder beside the database."""
+        if self.backup_dir is not None:
+            return self.backup_dir.expanduser()
+        return self.database_path.parent / "backups"
+
+
+class Settings(DataSettings):
     discord_token: SecretStr = Field(description="The bot token from the Discord developer portal.")
     discord_api_base: str = DISCORD_API_BASE
     discord_guild_id: int | None = None
-    data_encryption_key: SecretStr | None = None
     log_level: LogLevel = "INFO"
     content_path: Path | None = None
     missed_round_grace_minutes: int = Field(default=120, ge=0, le=24 * 60)
     # Prometheus metrics (bot/metrics.py): off unless a port is given; 0 picks a free one (tests).
     metrics_port: int | None = Field(default=None, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
+    log_file: Path | None = None
+    log_file_max_mb: float = Field(default=10, gt=0)
+    log_file_keep: int = Field(default=5, ge=1)
 
     @field_validator("discord_token")
     @classmethod
@@ -97,29 +140,18 @@ class Settings(StorageSettings):
     def _blank_guild_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("data_encryption_key", mode="before")
+    @field_validator("log_file", mode="before")
     @classmethod
-    def _key_shape(cls, value: object) -> object:
-        if value in (None, ""):
-            return None
-        raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
-        try:
-            decoded = base64.urlsafe_b64decode(raw.encode())
-        except (binascii.Error, ValueError):
-            decoded = b""
-        if len(decoded) != 32:
-            raise ValueError("must be 32 random bytes in url-safe base64 (python -m bot keygen makes one)")
-        return value
+    def _blank_log_file_is_stderr(cls, value: object) -> object:
+        return None if value == "" else value
 
     @property
     def uses_custom_api(self) -> bool:
         return self.discord_api_base != DISCORD_API_BASE
 
     @property
-    def encryption_key(self) -> bytes | None:
-        if self.data_encryption_key is None:
-            return None
-        return base64.urlsafe_b64decode(self.data_encryption_key.get_secret_value().encode())
+    def log_file_max_bytes(self) -> int:
+        return max(1, int(self.log_file_max_mb * 1024 * 1024))
 
 
 SettingsT = TypeVar("SettingsT", bound=StorageSettings)

@@ -9,9 +9,13 @@ applies whatever handlers (ours, pytest's) are attached further up.
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import traceback
+from pathlib import Path
 
 import discord
+
+from bot.errors import StartupError
 
 _BODY_LOGGERS = ("discord.http", "discord.webhook.async_", "discord.gateway")
 _PLACEHOLDER = "<body omitted>"
@@ -75,8 +79,34 @@ def install_redaction(secrets: list[str]) -> None:
         logger.addFilter(secret_filter)
 
 
-def configure_logging(level: str, secrets: list[str]) -> None:
-    discord.utils.setup_logging(level=logging.getLevelName(level), root=True)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(SecretRedactingFilter(secrets))
+def configure_logging(
+    level: str, secrets: list[str], *, file: Path | None = None, max_bytes: int = 10 << 20, keep: int = 5
+) -> None:
+    """Logs to stderr (journald and Docker keep and rotate them), or to `file`, rotated by size:
+    at `max_bytes` it becomes file.1 (file.1 becomes file.2...), and only `keep` old ones stay."""
+    handler = logging.StreamHandler() if file is None else _rotating_file(file.expanduser(), max_bytes, keep)
+    discord.utils.setup_logging(handler=handler, level=logging.getLevelName(level), root=True)
+    for attached in logging.getLogger().handlers:
+        attached.addFilter(SecretRedactingFilter(secrets))
     install_redaction(secrets)
+
+
+def _rotating_file(path: Path, max_bytes: int, keep: int) -> logging.Handler:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return logging.handlers.RotatingFileHandler(
+            path, maxBytes=max_bytes, backupCount=keep, encoding="utf-8"
+        )
+    except OSError as error:
+        raise StartupError(
+            f"LOG_FILE {path} cannot be written ({error.strerror}). Point it at a writable file, or "
+            "leave it empty to log to stderr."
+        ) from None
+
+
+def describe_log_destination(file: Path | None, max_bytes: int, keep: int) -> str:
+    """One line for `python -m bot check`."""
+    if file is None:
+        return "stderr (set LOG_FILE to write to a file instead)"
+    size = f"{max_bytes / (1 << 20):g} MB"
+    return f"{file.expanduser()}, rotated at {size}, keeping {keep} older files"

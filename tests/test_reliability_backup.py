@@ -1,51 +1,43 @@
-"""The README's backup and restore steps, followed to the letter against a running bot."""
+"""The README's backup and restore, followed to the letter against a running bot: an automatic
+backup, then `python -m bot restore`, and the bot started again sees exactly the backed-up data."""
 
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 from typing import Any
 
-from tests.support.harness import BotHarness
+import pytest
+
+from tests.support.backups import journal, write
+from tests.support.harness import TEST_KEY, BotHarness
 from tests.test_cli import run_bot
-from tests.test_privacy_e2e import ok
+
+pytestmark = pytest.mark.slow  # runs `python -m bot restore` and `check` in child processes
 
 
-async def write(attune: BotHarness, user: Any, channel: Any, body: str) -> None:
-    opened = await attune.fake.slash(user, channel, "journal write")
-    await opened.response()
-    await ok(await attune.fake.submit_modal(user, opened, {"body": body}))
-
-
-def restore(backup: Path, live: Path, aside: Path) -> None:
-    aside.mkdir()
-    for suffix in ("", "-wal", "-shm"):
-        path = Path(f"{live}{suffix}")
-        if path.exists():
-            shutil.move(path, aside / path.name)
-    shutil.copy2(backup, live)
-
-
-async def test_backup_while_running_then_restore_as_the_readme_says(
+async def test_automatic_backup_then_restore_with_one_command(
     attune: BotHarness, world: Any, tmp_path: Path
 ) -> None:
     await write(attune, world.alice, world.general, "Kept in the backup")
-    live = attune.settings.database_path
-    backup = tmp_path / "backups" / "attune-backup.db"
-    env = {"DATABASE_URL": f"sqlite:///{live}"}
-    # 1. python -m bot backup PATH, while the bot runs.
-    result = await asyncio.to_thread(run_bot, "backup", str(backup), env=env, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    made = await attune.running.backups.back_up_if_due()  # what the scheduled job does when due
+    assert made is not None
     await write(attune, world.alice, world.general, "Written after the backup")
+    live = attune.settings.database_path
+    env = {"DATABASE_URL": f"sqlite:///{live}", "DATA_ENCRYPTION_KEY": TEST_KEY}
 
-    # Restore: stop the bot; check the copy; move the live file and its -wal/-shm aside; copy the
-    # backup to DATABASE_URL's path; start with the same key.
+    # While the bot runs, restore refuses and changes nothing.
+    running = await asyncio.to_thread(run_bot, "restore", str(made.path), env=env, cwd=tmp_path)
+    assert running.returncode == 2 and running.stderr.startswith(f"attune: Attune is running on {live}")
+    assert len(running.stderr.strip().splitlines()) == 1
+
+    # 1. Stop the bot. 2. python -m bot restore PATH (no token needed). 3. Start it.
     await attune.stop()
-    check = await asyncio.to_thread(run_bot, "check", env={**env, "DISCORD_TOKEN": "x.y.z"}, cwd=tmp_path)
-    assert check.returncode == 0, check.stderr
-    await asyncio.to_thread(restore, backup, live, tmp_path / "before-restore")
-    await attune.start()
+    result = await asyncio.to_thread(run_bot, "restore", str(made.path), env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"Restored {made.path}" in result.stdout and "moved aside, not deleted" in result.stdout
+    aside = sorted(path.name for path in live.parent.glob("attune.db.replaced-*"))
+    assert len(aside) == 1 and aside[0] in result.stdout
 
-    bodies = [e.body for e in await attune.running.services.journal.entries(world.alice.id)]
-    assert bodies == ["Kept in the backup"]
+    await attune.start()
+    assert await journal(attune, world.alice) == ["Kept in the backup"]

@@ -186,21 +186,19 @@ class Database:
             self._lock_file = None
 
     def _take_process_lock(self) -> None:
-        fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            _flock_soon(fd)
-        except BlockingIOError:
-            os.close(fd)
+        fd = take_process_lock(self.path)
+        if fd is None:
             raise DatabaseError(
                 f"Another Attune process is already using {self.path}. Stop it first: two bots on "
                 "one database would post every check-in twice."
-            ) from None
+            )
         self._lock_file = fd
 
     def _damaged_message(self, detail: str) -> str:
         return (
             f"The database at {self.path} cannot be read ({detail}). Attune left it untouched. "
-            "Restore your latest backup (see README, 'Backups'), or point DATABASE_URL elsewhere."
+            "Restore your latest backup (python -m bot restore PATH; see README, 'Backups'), or point "
+            "DATABASE_URL elsewhere."
         )
 
     async def _fetch_raw(self, sql: str) -> sqlite3.Row | None:
@@ -246,6 +244,11 @@ class Database:
 
     async def schema_version(self) -> int:
         return int(await self.fetchval("PRAGMA user_version"))
+
+    async def pending_migrations(self) -> list[int]:
+        """The numbers of the migrations `migrate` would apply (none for a newer schema: it refuses)."""
+        current = await self.schema_version()
+        return [number for number, _ in available_migrations() if number > current]
 
     # -- queries -----------------------------------------------------------------------------
 
@@ -334,15 +337,17 @@ class Database:
             log.warning("An unfinished transaction was rolled back")
             await connection.execute("ROLLBACK")
 
-    async def backup(self, destination: Path) -> None:
-        """A consistent copy while the bot runs, through SQLite's online backup API."""
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        target = sqlite3.connect(destination)
-        try:
-            async with self._lock:
-                await self.connection.backup(target)
-        finally:
-            target.close()
+
+def take_process_lock(database_path: Path) -> int | None:
+    """The OS lock beside the database that marks it in use by one process: its file descriptor
+    (closing it releases the lock; the OS drops it even on SIGKILL), or None when another holds it."""
+    fd = os.open(f"{database_path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        _flock_soon(fd)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
 
 
 def available_migrations() -> list[tuple[int, str]]:
