@@ -41,7 +41,7 @@ NOT_PACKAGED = {Path("content/COVERAGE.md")}
 # Shaped like a bot token (the application id in base64, then two parts); `check` only parses it.
 OFFLINE_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.token"
 
-WATCH = '''"""Test-only (tests/test_packaging.py): log each file opened or listed, when ATTUNE_TEST_WATCH is set."""
+WATCH = '''"""Test-only (tests/test_packaging.py): when ATTUNE_TEST_WATCH is set, log each file opened."""
 import os
 import sys
 
@@ -269,7 +269,7 @@ def test_the_installed_bot_works_without_writable_executable_memory(
     installed: Installed, elsewhere: Path
 ) -> None:
     """deploy/attune.service sets MemoryDenyWriteExecute=yes: check, encryption and a chart under it."""
-    program = f"""
+    program = """
 import ctypes, mmap, sys
 from datetime import date, datetime
 assert ctypes.CDLL(None).prctl(65, 1, 0, 0, 0) == 0
