@@ -31,11 +31,11 @@ done
 if [ ! -x "$venv/bin/python" ]; then
     "$python" -m venv "$venv"
 fi
-pip="$venv/bin/python -m pip"
-$pip wheel --quiet --no-deps --wheel-dir "$work/wheel" "$work/source"
+pip() { "$venv/bin/python" -m pip "$@"; }
+pip wheel --quiet --no-deps --wheel-dir "$work/wheel" "$work/source"
 wheel=$(ls "$work"/wheel/attune-*.whl)
 # First Attune with its dependencies (a working install stays if this fails halfway), then this very
 # build over it: pip skips a wheel whose version is already installed unless told to reinstall.
-$pip install --quiet "$wheel"
-$pip install --quiet --no-deps --force-reinstall "$wheel"
+pip install --quiet "$wheel"
+pip install --quiet --no-deps --force-reinstall "$wheel"
 echo "Attune installed in $venv: $venv/bin/attune"
