@@ -196,3 +196,9 @@ def test_ci_runs_the_readme_test_command() -> None:
     run_and_test = commands[1].rsplit(" && ", 1)[1]
     assert run_and_test == "python -m pytest -q"
     assert f"check tests {run_and_test}" in (REPO / ".ci" / "run").read_text()
+
+
+def test_the_service_env_example_sets_the_token_and_leaves_the_database_to_the_unit() -> None:
+    lines = (REPO / "deploy" / "attune.env.example").read_text().splitlines()
+    settings = [line.split("=", 1)[0] for line in lines if line and not line.startswith("#")]
+    assert settings == ["DISCORD_TOKEN"]  # an empty DATABASE_URL= here would override the unit's
