@@ -9,6 +9,8 @@
 # checkout this script is in. Run it again to upgrade: it replaces Attune even when the version number
 # has not changed, and installs whatever new dependencies it needs.
 set -eu
+# Readable by everyone, writable by its owner: the service's own user runs what root installed.
+umask 022
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
     echo "usage: $0 VENV [SOURCE]" >&2
