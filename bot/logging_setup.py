@@ -8,8 +8,10 @@ applies whatever handlers (ours, pytest's) are attached further up.
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
+import os
 import traceback
 from pathlib import Path
 
@@ -91,12 +93,20 @@ def configure_logging(
     install_redaction(secrets)
 
 
+class OwnerOnlyRotatingFile(logging.handlers.RotatingFileHandler):
+    """Logs hold no words people wrote, but they do name servers and times: owner-only, like the
+    data, whatever the process's umask (each file rotation opens a new one)."""
+
+    def _open(self) -> io.TextIOWrapper:
+        stream = super()._open()
+        os.chmod(self.baseFilename, 0o600)
+        return stream
+
+
 def _rotating_file(path: Path, max_bytes: int, keep: int) -> logging.Handler:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return logging.handlers.RotatingFileHandler(
-            path, maxBytes=max_bytes, backupCount=keep, encoding="utf-8"
-        )
+        return OwnerOnlyRotatingFile(path, maxBytes=max_bytes, backupCount=keep, encoding="utf-8")
     except OSError as error:
         raise StartupError(
             f"LOG_FILE {path} cannot be written ({error.strerror}). Point it at a writable file, or "

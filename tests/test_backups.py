@@ -132,7 +132,11 @@ async def test_backup_every_hours_sets_the_interval(bot_with: HarnessFactory, cl
 
 
 async def test_a_disk_that_fills_up_during_the_copy_leaves_nothing_behind_and_is_retried(
-    attune: BotHarness, world: Any, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    attune: BotHarness,
+    world: Any,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.backups")
     real_connect = sqlite3.connect
@@ -149,13 +153,23 @@ async def test_a_disk_that_fills_up_during_the_copy_leaves_nothing_behind_and_is
     folder = attune.settings.database_path.parent / "backups"
     assert names(folder) == []  # the partial copy was removed
     [line] = backup_logs(caplog, logging.ERROR)
-    assert "the disk is full" in line and "Trying again in 5 min" in line
+    assert "the disk is full" in line and "Trying again every 5 min" in line
 
-    # The bot carries on, and the next check (space freed) makes the backup.
+    # The disk stays full: every check tries again, but the same failure is not logged each time.
+    for _ in range(3):
+        clock.advance(minutes=5)
+        assert await attune.running.backups.back_up_if_due() is None
+    assert len(backup_logs(caplog, logging.ERROR)) == 1
+    clock.advance(hours=6)
+    assert await attune.running.backups.back_up_if_due() is None
+    assert len(backup_logs(caplog, logging.ERROR)) == 2  # a reminder every few hours while it goes on
+
+    # The bot carries on, and the next check (space freed) makes the backup, and says it works again.
     await write(attune, world.alice, world.general, "Still saved")
     monkeypatch.setattr(sqlite3, "connect", real_connect)
     made = await attune.running.backups.back_up_if_due()
     assert made is not None and names(folder) == [made.path.name]
+    assert any(record.getMessage() == "Backups work again" for record in caplog.records)
 
 
 async def test_a_copy_that_fails_its_integrity_check_never_gets_a_backup_name(

@@ -8,6 +8,7 @@ import logging
 import logging.handlers
 import os
 import signal
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -76,6 +77,7 @@ def test_the_log_file_rotates_by_size_and_keeps_only_log_file_keep(
     ]
     for path in log_file.parent.iterdir():
         assert path.stat().st_size <= 2 * 1024 * 1.05  # a file rotates before it would pass the size
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600  # owner-only, whatever the umask
     # The newest lines are in attune.log, the oldest kept ones in attune.log.3.
     assert "line 0399" in log_file.read_text()
     assert "line 0000" not in "".join(path.read_text() for path in log_file.parent.iterdir())

@@ -35,6 +35,9 @@ JOB_ID = "attune:backups"
 CHECK_EVERY = timedelta(minutes=5)
 # The first look waits until start-up (sync, catching up on missed rounds) is over.
 FIRST_CHECK_AFTER = timedelta(minutes=1)
+# A failure that goes on (a full disk) is tried every check but logged again only this often, so
+# a weekend away does not bury the rest of the log under 600 identical lines.
+REPEAT_FAILURE_LOG_EVERY = timedelta(hours=6)
 
 
 class BackupSchedule:
@@ -42,6 +45,7 @@ class BackupSchedule:
         self.database_path = database_path
         self.policy = policy
         self.clock = clock
+        self._failure_logged: tuple[str, datetime] | None = None  # what was logged, and when
 
     def install(self, scheduler: AsyncIOScheduler) -> IntervalJob:
         """Add the recurring check to the scheduler (under a stable id: installing again replaces it)."""
@@ -71,11 +75,7 @@ class BackupSchedule:
             log.info("Stopped while a backup was being made; it completes in the background")
             return None
         except (BackupFailed, OSError, sqlite3.Error) as error:
-            log.error(
-                "Backup failed: %s. Trying again in %d min; the bot carries on.",
-                describe_failure(error),
-                int(min(CHECK_EVERY, self.policy.every).total_seconds() // 60) or 1,
-            )
+            self._log_failure(describe_failure(error))
             return None
         except Exception:
             log.exception("Backup failed unexpectedly; trying again at the next check")
@@ -83,7 +83,27 @@ class BackupSchedule:
 
     async def back_up_now(self) -> BackupMade:
         """Make a scheduled backup now and prune the old ones; raises what went wrong."""
-        return await asyncio.to_thread(self._back_up, self.clock.now())
+        made = await asyncio.to_thread(self._back_up, self.clock.now())
+        if self._failure_logged is not None:
+            log.info("Backups work again")
+            self._failure_logged = None
+        return made
+
+    def _log_failure(self, reason: str) -> None:
+        """A new failure is logged at once; the same one again only every few hours."""
+        now = self.clock.now()
+        if self._failure_logged is not None:
+            logged_reason, logged_at = self._failure_logged
+            if logged_reason == reason and now - logged_at < REPEAT_FAILURE_LOG_EVERY:
+                return
+        self._failure_logged = (reason, now)
+        log.error(
+            "Backup failed: %s. Trying again every %d min (this line repeats every %d h while it "
+            "goes on); the bot carries on.",
+            reason,
+            int(min(CHECK_EVERY, self.policy.every).total_seconds() // 60) or 1,
+            int(REPEAT_FAILURE_LOG_EVERY.total_seconds() // 3600),
+        )
 
     def _back_up(self, moment: datetime) -> BackupMade:
         folder = ready_folder(self.policy)
