@@ -139,7 +139,7 @@ class CheckinDispatcher(JobCog):
 
         async def record() -> None:
             try:
-                async with contextlib.aclosing(self.service.record_due()) as batches:
+                async with contextlib.aclosing(self.service.record_due(self._verify_couples)) as batches:
                     async for batch in batches:
                         self._missed("downtime", batch.missed)
                         recorded.set()
@@ -159,7 +159,7 @@ class CheckinDispatcher(JobCog):
                 batch = await self.service.rounds_to_post(after, POST_BATCH, now, self.posting.run_id)
                 if batch:
                     after = batch[-1].id
-                    await self._verify_partners(batch)
+                    await self._verify_couples([r.couple_id for r in batch if r.couple_id is not None])
                     await self._gather(self._post_round, batch)
                 elif recording_done:
                     break
@@ -168,15 +168,16 @@ class CheckinDispatcher(JobCog):
         finally:
             await recorder  # ends by itself within a batch; its error (if any) reaches run_job
 
-    async def _verify_partners(self, rounds: list[Round]) -> None:
-        """Before posting a batch while servers are unchecked: ask about its partners, a server
-        at a time (100 people a request), rather than a request for each round."""
+    async def _verify_couples(self, couple_ids: list[int]) -> bool:
+        """Before recording or posting a batch while servers are unchecked: ask about its
+        partners, a server at a time (100 people a request), not a request for each round.
+        True when a server was unchecked (so what was read before may have changed)."""
         checks = self.bot.membership
-        couple_ids = [r.couple_id for r in rounds if r.couple_id is not None]
         if not checks.unchecked or not couple_ids:
-            return
+            return False
         for guild_id, user_ids in (await self.posting.couples.members_of(couple_ids)).items():
             await checks.verify(guild_id, user_ids, MEMBERSHIP_WAIT_SECONDS)
+        return True
 
     async def _couple(self, couple_id: int) -> Couple | None:
         """The couple as it stands once its partners' presence was checked this session."""
