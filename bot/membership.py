@@ -60,6 +60,14 @@ class MembershipChecks:
     def pending(self) -> frozenset[int]:
         return frozenset(self._pending)
 
+    def give_up(self, guild_id: int) -> None:
+        """This server did not arrive in time (an outage): stop asking about its people one by
+        one, and let what was known of them stand, as `settled` does after its patience. Its
+        whole check still runs when its GUILD_CREATE arrives (`expect` marks it unchecked again)."""
+        log.warning("Gave up waiting for server %s; its members are checked when it arrives", guild_id)
+        self._unchecked.discard(guild_id)
+        self._verified.pop(guild_id, None)
+
     @property
     def unchecked(self) -> frozenset[int]:
         """The servers whose whole check has not finished this session."""

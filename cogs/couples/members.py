@@ -115,6 +115,14 @@ class MembershipCog(commands.Cog):
         guild = self.bot.get_guild(guild_id)
         if guild is None:
             return ()  # not among this session's servers: nothing to ask, what was known stands
+        if guild.unavailable:  # READY listed it, its GUILD_CREATE has not come yet
+            try:
+                await self.bot.wait_for(
+                    "guild_available", check=lambda g: g.id == guild_id, timeout=VERIFY_PATIENCE
+                )
+            except TimeoutError:
+                self.bot.membership.give_up(guild_id)
+                return ()
         presence = await self._check(guild, user_ids, per_request=VERIFY_PATIENCE)
         return presence.checked
 
