@@ -171,13 +171,16 @@ class CheckinDispatcher(JobCog):
     async def _verify_couples(self, couple_ids: list[int]) -> bool:
         """Before recording or posting a batch while servers are unchecked: ask about its
         partners, a server at a time (100 people a request), not a request for each round.
-        True when a server was unchecked (so what was read before may have changed)."""
+        True when one of their servers was unchecked (so what was read before may have changed)."""
         checks = self.bot.membership
         if not checks.unchecked or not couple_ids:
             return False
+        asked = False
         for guild_id, user_ids in (await self.posting.couples.members_of(couple_ids)).items():
-            await checks.verify(guild_id, user_ids, MEMBERSHIP_WAIT_SECONDS)
-        return True
+            if checks.needs_verifying(guild_id):
+                asked = True
+                await checks.verify(guild_id, user_ids, MEMBERSHIP_WAIT_SECONDS)
+        return asked
 
     async def _couple(self, couple_id: int) -> Couple | None:
         """The couple as it stands once its partners' presence was checked this session."""
