@@ -25,10 +25,11 @@ from cogs.couples.membership import QUERY_BATCH, Presence, look_up
 
 log = logging.getLogger(__name__)
 
-# A server's whole check: its first requests at once (a small server is done in one go), then
-# one every 1.5 s. discord.py lets a client send 110 gateway requests a minute, so at least 50 a
-# minute stay free for the dispatcher's own checks (and everything else).
-CHECK_BURST = 20
+# A server's whole check: its first requests at once (a server of up to 2,000 couples is done in
+# one go, as before), then one every 1.5 s. discord.py lets a client send 110 gateway requests a
+# minute, so 30 stay free in the first minute and 70 in each after it, for the dispatcher's own
+# checks (and everything else).
+CHECK_BURST = 40
 CHECK_RATE = 1 / 1.5
 VERIFY_PATIENCE = 10.0  # seconds for Discord's answer about the partners of due rounds
 
