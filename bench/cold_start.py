@@ -19,6 +19,10 @@ from bench.world import add_threads, members, running_fake
 from tests.fake_discord.server import FakeDiscord
 from tests.support.harness import TEST_KEY
 
+GUILD_READY_TIMEOUT = 2.0  # discord.py's default, which `python -m bot` keeps
+FIRST_ROUND_TARGET = 0.5  # seconds from READY, with scale.cold_schedules active schedules
+MEMORY_TARGET_KB = 0.1  # a schedule, above the 5-schedule bot (medians of peak RSS)
+
 
 def proc_status(pid: int) -> dict[str, int]:
     values: dict[str, int] = {}
@@ -76,7 +80,10 @@ async def cold_start_once(
                     first_round = time.monotonic()
                     break
                 await asyncio.sleep(0.005)
-            await asyncio.sleep(settle)  # settle: the rest of the due work, then read the peak
+            # The peak is read once on_ready has fired too (the jobs that wait for it have run):
+            # `settle` seconds after the later of the first round and READY + guild_ready_timeout.
+            on_ready = (ready_at[0] if ready_at else started) + GUILD_READY_TIMEOUT
+            await asyncio.sleep(max(0.0, on_ready - time.monotonic()) + settle)
             if process.returncode is None:
                 memory = proc_status(process.pid)
         finally:
@@ -150,7 +157,7 @@ async def bench_cold_start(scale: Scale) -> Section:
             summary = summarize([r[key] for r in runs])
             target, met = "", None
             if key == "first_after_ready" and label == "large":
-                target, met = "≤ 5 s", summary.max <= 5.0
+                target, met = f"≤ {FIRST_ROUND_TARGET} s", summary.max <= FIRST_ROUND_TARGET
             section.figures.append(Figure(f"{count:,} schedules: {title}", summary, target, met))
         peaks = summarize([r["peak"] / 1e6 for r in runs])
         section.figures.append(Figure(f"{count:,} schedules: peak RSS (MB)", peaks))
@@ -161,8 +168,8 @@ async def bench_cold_start(scale: Scale) -> Section:
         Figure(
             "memory per schedule above the 5-schedule bot (KB, medians of peak RSS)",
             None,
-            "≤ 0.5 KB",
-            per_schedule <= 0.5,
+            f"≤ {MEMORY_TARGET_KB} KB",
+            per_schedule <= MEMORY_TARGET_KB,
             None,
             f"{per_schedule:.3f} KB ({(large_peak - empty_peak) / 1e6:+.1f} MB for "
             f"{scale.cold_schedules - due_now:,} more schedules)",
@@ -170,10 +177,14 @@ async def bench_cold_start(scale: Scale) -> Section:
     )
     section.facts += [
         "READY = the fake sending the gateway READY; discord.py then waits guild_ready_timeout (2 s, "
-        "the library default, which `python -m bot` keeps) for GUILD_CREATEs before on_ready, and the "
-        "dispatcher waits for on_ready.",
+        "the library default, which `python -m bot` keeps) for GUILD_CREATEs before on_ready. The "
+        "check-in dispatcher does not wait for on_ready: it starts when READY is parsed, asks Discord "
+        "(gateway op 8) about just the partners of the rounds due, then posts; the server's whole "
+        "membership check (every couple of the benchmark is in the one server) goes on meanwhile, "
+        "a page of 100 people at a time, paced.",
         f"{due_now} of the schedules are due at start; peak RSS = VmHWM of the bot process "
-        f"{scale.settle:.1f} s after its first round went out. Exit codes on SIGTERM: "
+        f"{scale.settle:.1f} s after the later of its first round and on_ready (READY + 2 s), so "
+        "the jobs that wait for on_ready have run their first tick too. Exit codes on SIGTERM: "
         f"{sorted({int(r['exit']) for rs in results.values() for r in rs})}. Spec violations: {violations}.",
     ]
     return section

@@ -9,6 +9,7 @@ import importlib.util
 import json
 import logging
 import pkgutil
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -107,6 +108,26 @@ class AttuneBot(commands.Bot):
         parsers = self._connection.parsers
         for event, parse in list(parsers.items()):
             parsers[event] = counting_parser(parse)
+        self._connected = asyncio.Event()
+        parsers["READY"] = self._beginning_sessions(parsers["READY"])
+
+    def _beginning_sessions(self, parse_ready: Callable[[Any], None]) -> Callable[[Any], None]:
+        """READY's parser, then, in the same step (before any handler can run): every server the
+        session lists is awaiting its membership check, and the bot counts as connected."""
+
+        def parse_ready_and_begin(data: Any) -> None:
+            parse_ready(data)  # the bot's user, and its servers (their contents come in GUILD_CREATE)
+            self.membership.begin_session(guild.id for guild in self.guilds)
+            self._connected.set()
+
+        return parse_ready_and_begin
+
+    async def wait_until_connected(self) -> None:
+        """Until the first gateway READY has been parsed: the session is up, so HTTP requests and
+        gateway requests work, and the servers are listed. Unlike wait_until_ready, it does not
+        wait for every server's contents (GUILD_CREATE), which discord.py's on_ready waits for up
+        to guild_ready_timeout (2 s) after the last one arrives."""
+        await self._connected.wait()
 
     async def setup_hook(self) -> None:
         self.setup_runs += 1

@@ -62,8 +62,13 @@ class JobCog(commands.Cog):
     it), stopped when it unloads (Attune's close unloads every extension before the scheduler stops).
 
     A subclass names its job (`job_id`, every `interval_seconds`), says what a run does (`tick`)
-    and what its log says when a run fails (`failed_note`) or is cancelled (`stopped_note`)."""
+    and what its log says when a run fails (`failed_note`) or is cancelled (`stopped_note`).
 
+    Runs start once the bot is ready (on_ready: every server's contents are cached), unless the
+    job says it needs no cache (`needs_guild_cache = False`): then from the gateway's READY, about
+    2 s sooner (discord.py's guild_ready_timeout), its tick waiting for whatever it does need."""
+
+    needs_guild_cache: ClassVar[bool] = True
     job_id: ClassVar[str]
     interval_seconds: ClassVar[float]
     failed_note: ClassVar[str]
@@ -98,7 +103,10 @@ class JobCog(commands.Cog):
         """What the scheduler runs. The scheduler cancels a run in flight when the bot shuts down:
         not an error, and whatever was not done is still due in the database for the next start."""
         try:
-            await self.bot.wait_until_ready()
+            if self.needs_guild_cache:
+                await self.bot.wait_until_ready()
+            else:
+                await self.bot.wait_until_connected()
             await self.run_ready()
         except asyncio.CancelledError:
             self._log.info(self.stopped_note)

@@ -113,24 +113,42 @@ class CouplesRepository(InvitationsRepository):
                         resumed.append(couple)
             return resumed
 
-    async def current_member_ids(self, guild_id: int) -> list[int]:
-        """Everyone in an active or paused couple in the server (members of ended couples are not current)."""
+    async def current_member_ids(self, guild_id: int, after: int = 0, limit: int = -1) -> list[int]:
+        """Everyone in an active or paused couple in the server (members of ended couples are not
+        current), in user id order: those after `after`, at most `limit` (-1: all)."""
         rows = await self._db.fetchall(
-            "SELECT user_id FROM couple_members WHERE guild_id = ? AND current = 1 ORDER BY user_id",
-            (guild_id,),
+            "SELECT user_id FROM couple_members WHERE guild_id = ? AND current = 1 AND user_id > ? "
+            "ORDER BY user_id LIMIT ?",
+            (guild_id, after, limit),
         )
         return [int(row[0]) for row in rows]
+
+    async def current_members_of(self, couple_ids: Collection[int]) -> list[tuple[int, int]]:
+        """(server id, user id) of each current member of these couples."""
+        rows = await self._db.fetchall(
+            "SELECT guild_id, user_id FROM couple_members "
+            "WHERE current = 1 AND couple_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(couple_ids)),),
+        )
+        return [(int(row[0]), int(row[1])) for row in rows]
 
     async def reconcile_members(
         self, guild_id: int, away: Collection[int], here: Collection[int]
     ) -> tuple[list[Couple], list[Couple]]:
-        """In one transaction, for the whole server: mark `away` out of it and `here` back in it,
-        pause every active couple with a partner out, resume every paused couple whose partners
-        are all in. Returns (paused, resumed): only the couples whose status changed just now.
+        """In one transaction, for these people in the server: mark `away` out of it and `here`
+        back in it, pause each of their active couples with a partner out, resume each of their
+        paused couples whose partners are all in. Returns (paused, resumed): only the couples
+        whose status changed just now.
 
-        The id lists go in as one JSON array each (json_each), so a server with many couples is
-        a handful of statements, whatever its size, and never hits SQLite's variable limit.
+        The id lists go in as one JSON array each (json_each), so many people are a handful of
+        statements, whatever their number, and never hit SQLite's variable limit. Only these
+        people's couples are looked at (by index), so checking a few in a large server is cheap.
         """
+        everyone = json.dumps(sorted({*away, *here}))
+        theirs = (
+            "id IN (SELECT m.couple_id FROM couple_members m WHERE m.guild_id = ? AND m.current = 1 "
+            "AND m.user_id IN (SELECT value FROM json_each(?)))"
+        )
         async with self._db.transaction() as tx:
             await tx.execute(
                 "UPDATE couple_members SET in_guild = 0 WHERE guild_id = ? AND current = 1 AND in_guild = 1 "
@@ -143,16 +161,16 @@ class CouplesRepository(InvitationsRepository):
                 (guild_id, json.dumps(sorted(here))),
             )
             paused = await tx.fetchall(
-                "UPDATE couples SET status = 'paused' WHERE guild_id = ? AND status = 'active' "
+                f"UPDATE couples SET status = 'paused' WHERE {theirs} AND status = 'active' "
                 "AND EXISTS (SELECT 1 FROM couple_members m WHERE m.couple_id = couples.id AND m.in_guild = 0) "
                 "RETURNING id",
-                (guild_id,),
+                (guild_id, everyone),
             )
             resumed = await tx.fetchall(
-                "UPDATE couples SET status = 'active' WHERE guild_id = ? AND status = 'paused' "
+                f"UPDATE couples SET status = 'active' WHERE {theirs} AND status = 'paused' "
                 "AND NOT EXISTS (SELECT 1 FROM couple_members m WHERE m.couple_id = couples.id AND m.in_guild = 0) "
                 "RETURNING id",
-                (guild_id,),
+                (guild_id, everyone),
             )
             changed = [int(r[0]) for r in paused] + [int(r[0]) for r in resumed]
             if not changed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import zoneinfo
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -31,6 +31,8 @@ FALLBACK_PROMPT = "How are you, really, today?"  # a prompt since taken out of t
 OWN_PROMPT_REMOVED = "A question of your own, since removed."
 ANSWER_MAX = 2000
 DUE_BATCH = 500
+# Checks the partners of these couples against their server; True when it checked anyone.
+CoupleCheck = Callable[[list[int]], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -165,11 +167,20 @@ class CheckinService(CheckinRounds):
 
     # -- what falls due ------------------------------------------------------------------------
 
-    async def record_due(self) -> AsyncGenerator[Recorded, None]:
+    async def record_due(self, check_couples: CoupleCheck | None = None) -> AsyncGenerator[Recorded, None]:
         """Record every occurrence due now, one batch (one transaction) at a time, yielding what
-        each batch recorded, so the caller can post its rounds while the next is recorded."""
+        each batch recorded, so the caller can post its rounds while the next is recorded.
+
+        `check_couples`: called with each batch's couple ids before it is recorded (the couples'
+        partners are checked against the server); when it checked anyone, the batch is read again,
+        so a couple it paused is skipped as any paused couple is."""
         now = self._clock.now()
         while due := await self._repo.due_schedules(unix(now), DUE_BATCH):
+            couple_ids = sorted({s.couple_id for s in (item.schedule for item in due) if s.couple_id})
+            if check_couples is not None and couple_ids and await check_couples(couple_ids):
+                due = await self._repo.due_schedules(unix(now), DUE_BATCH)
+                if not due:
+                    break
             plans: list[Occurrence] = []
             resets: set[str] = set()
             # Two queries a batch, whatever its size: what each owner was asked, and what steers it.

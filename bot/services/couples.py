@@ -360,9 +360,17 @@ class CouplesService:
     async def member_returned(self, guild_id: int, user_id: int) -> list[Couple]:
         return await self._repo.member_joined(guild_id, user_id)
 
-    async def members_to_verify(self, guild_id: int) -> list[int]:
-        """Whose presence in the server matters: every partner of an active or paused couple there."""
-        return await self._repo.current_member_ids(guild_id)
+    async def members_to_verify(self, guild_id: int, after: int = 0, limit: int = -1) -> list[int]:
+        """Whose presence in the server matters: every partner of an active or paused couple there,
+        in user id order, a page at a time (those after `after`, at most `limit`; -1: all)."""
+        return await self._repo.current_member_ids(guild_id, after, limit)
+
+    async def members_of(self, couple_ids: Collection[int]) -> dict[int, list[int]]:
+        """The current partners of these couples, by server."""
+        by_guild: dict[int, list[int]] = {}
+        for guild_id, user_id in await self._repo.current_members_of(couple_ids):
+            by_guild.setdefault(guild_id, []).append(user_id)
+        return by_guild
 
     async def reconcile_members(
         self, guild_id: int, *, checked: Collection[int], present: Collection[int]

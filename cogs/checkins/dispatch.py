@@ -28,6 +28,7 @@ from cogs.checkins.views import round_embed, round_view, write_view
 
 if TYPE_CHECKING:
     from bot.records.checkins import Round
+    from bot.records.couples import Couple
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ RoundWork = Callable[["Round"], Awaitable[None]]
 
 
 class CheckinDispatcher(JobCog):
+    needs_guild_cache = False  # from READY: posting needs channel ids, and verified partners
     job_id = JOB_ID
     interval_seconds = SAFETY_INTERVAL_SECONDS
     failed_note = "Check-in dispatch failed; it will run again shortly"
@@ -111,16 +113,19 @@ class CheckinDispatcher(JobCog):
         any time. Every round goes out before any DM nudge: a round reaches its thread first, and
         the partners it tells by DM (not mentioned in the post) hear of it just after.
 
-        First it waits for the membership checks of a fresh gateway session (bot/membership.py):
-        a couple whose partner left while Attune was away is paused before anything is posted."""
-        if self._stopping:
-            return
-        await self.bot.membership.settled(MEMBERSHIP_WAIT_SECONDS)
+        It starts at READY, before the servers' membership checks of a fresh gateway session
+        (bot/membership.py) are done: whom it posts for or nudges, it has checked first (a couple
+        whose partner left while Attune was away is paused before anything is posted for it); the
+        rest waits for those checks, as it may need any couple's."""
         if self._stopping:
             return
         async with self._tick_lock:
             await self._record_and_post()
             await self._drain(self.service.rounds_to_nudge, self._nudge_round)
+        await self.bot.membership.settled(MEMBERSHIP_WAIT_SECONDS)
+        if self._stopping:
+            return
+        async with self._tick_lock:
             now = unix(self.bot.clock.now())
             run_id = self.posting.run_id
             await self._gather(self._post_reveal, await self.service.reveals_to_post(now, run_id, 1000))
@@ -134,7 +139,7 @@ class CheckinDispatcher(JobCog):
 
         async def record() -> None:
             try:
-                async with contextlib.aclosing(self.service.record_due()) as batches:
+                async with contextlib.aclosing(self.service.record_due(self._verify_couples)) as batches:
                     async for batch in batches:
                         self._missed("downtime", batch.missed)
                         recorded.set()
@@ -154,6 +159,7 @@ class CheckinDispatcher(JobCog):
                 batch = await self.service.rounds_to_post(after, POST_BATCH, now, self.posting.run_id)
                 if batch:
                     after = batch[-1].id
+                    await self._verify_couples([r.couple_id for r in batch if r.couple_id is not None])
                     await self._gather(self._post_round, batch)
                 elif recording_done:
                     break
@@ -161,6 +167,28 @@ class CheckinDispatcher(JobCog):
                     await recorded.wait()
         finally:
             await recorder  # ends by itself within a batch; its error (if any) reaches run_job
+
+    async def _verify_couples(self, couple_ids: list[int]) -> bool:
+        """Before recording or posting a batch while servers are unchecked: ask about its
+        partners, a server at a time (100 people a request), not a request for each round.
+        True when one of their servers was unchecked (so what was read before may have changed)."""
+        checks = self.bot.membership
+        if not checks.unchecked or not couple_ids:
+            return False
+        asked = False
+        for guild_id, user_ids in (await self.posting.couples.members_of(couple_ids)).items():
+            if checks.needs_verifying(guild_id):
+                asked = True
+                await checks.verify(guild_id, user_ids, MEMBERSHIP_WAIT_SECONDS)
+        return asked
+
+    async def _couple(self, couple_id: int) -> Couple | None:
+        """The couple as it stands once its partners' presence was checked this session."""
+        couple = await self.posting.couples.couple_by_id(couple_id)
+        if couple is None or not self.bot.membership.needs_verifying(couple.guild_id):
+            return couple
+        await self.bot.membership.verify(couple.guild_id, couple.partner_ids, MEMBERSHIP_WAIT_SECONDS)
+        return await self.posting.couples.couple_by_id(couple_id)
 
     async def _drain(self, fetch: Callable[[int, int], Awaitable[list[Round]]], work: RoundWork) -> None:
         """Work through everything `fetch` returns, a batch at a time, each round once per tick."""
@@ -193,7 +221,7 @@ class CheckinDispatcher(JobCog):
             return
         assert round_.couple_id is not None
         posting = self.posting
-        couple = await posting.couples.couple_by_id(round_.couple_id)
+        couple = await self._couple(round_.couple_id)
         if couple is None or couple.status != "active":
             reason = couple.status if couple else "ended"
             await self.service.mark_undeliverable(round_.id, reason)
@@ -314,7 +342,7 @@ class CheckinDispatcher(JobCog):
         nudge_to = await self.service.claim_nudge(round_.id)
         if not nudge_to:
             return
-        couple = await self.posting.couples.couple_by_id(round_.couple_id)
+        couple = await self._couple(round_.couple_id)
         if couple is None or couple.status != "active":
             return
         link = round_link(couple.guild_id, round_)

@@ -1,11 +1,8 @@
-"""/setup for moderators and /pair for couples; membership events that pause and resume couples."""
+"""/setup for moderators and /pair for couples (membership events: cogs/couples/members.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import defaultdict
-from collections.abc import Iterable
 
 import discord
 from discord import app_commands
@@ -20,7 +17,6 @@ from bot.records.couples import Couple, Invitation
 from bot.services.couples import Candidate
 from bot.timeparse import describe_days, zone_choices
 from bot.tree import GIVE_BACK
-from cogs.couples.membership import look_up
 from cogs.couples.views import invitation_view, leave_view, refresh_invitation_messages
 
 log = logging.getLogger(__name__)
@@ -108,8 +104,6 @@ class PairCog(commands.Cog):
 
     def __init__(self, bot: AttuneBot) -> None:
         self.bot = bot
-        # One server's membership changes are applied one at a time, in the order Discord sent them.
-        self._membership_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # -- /pair invite --------------------------------------------------------------------------
 
@@ -297,79 +291,6 @@ class PairCog(commands.Cog):
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )
-
-    # -- membership events ---------------------------------------------------------------------
-
-    @commands.Cog.listener()
-    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
-        if self.bot.user is not None and payload.user.id == self.bot.user.id:
-            return
-        async with self._membership_locks[payload.guild_id]:
-            paused = await self.bot.services.couples.member_left(payload.guild_id, payload.user.id)
-        for couple in paused:
-            log.info("Couple %s is paused: a partner left the server", couple.id)
-
-    @commands.Cog.listener()
-    async def on_member_join(self, member: discord.Member) -> None:
-        async with self._membership_locks[member.guild.id]:
-            resumed = await self.bot.services.couples.member_returned(member.guild.id, member.id)
-        for couple in resumed:
-            log.info("Couple %s resumes: both partners are in the server again", couple.id)
-            await self.bot.threads.add_back(couple, couple.partner_ids)
-
-    # Nobody tells Attune who left or came back while it was away (or while its gateway session
-    # was lost), so each server is checked whenever Discord sends it: GUILD_CREATE, at start and
-    # after every re-identify (never on a RESUME, which replays the events instead).
-
-    @commands.Cog.listener()
-    async def on_connect(self) -> None:
-        # A new session (READY): every server will be sent again. The check-in dispatcher waits
-        # until each is checked (bot/membership.py); READY has already listed them.
-        self.bot.membership.expect(guild.id for guild in self.bot.guilds)
-
-    @commands.Cog.listener()
-    async def on_guild_available(self, guild: discord.Guild) -> None:
-        await self.check_members(guild)
-
-    @commands.Cog.listener()
-    async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self.check_members(guild)
-
-    async def check_members(self, guild: discord.Guild) -> None:
-        """Pause the server's couples whose partner is gone, resume those whose partners are back."""
-        self.bot.membership.expect([guild.id])  # before any await, so the dispatcher waits for it
-        couples = self.bot.services.couples
-        try:
-            async with self._membership_locks[guild.id]:
-                wanted = await couples.members_to_verify(guild.id)
-                if not wanted:
-                    return
-                presence = await look_up(guild, wanted)
-                changes = await couples.reconcile_members(
-                    guild.id, checked=presence.checked, present=presence.present
-                )
-        finally:
-            self.bot.membership.done(guild.id)
-        for couple in changes.paused:
-            log.info("Couple %s is paused: a partner left the server while Attune was away", couple.id)
-        for couple in changes.resumed:
-            log.info("Couple %s resumes: both partners are in the server again", couple.id)
-            await self.bot.threads.add_back(couple, couple.partner_ids)
-        resumed = {couple.id for couple in changes.resumed}
-        await self._add_back_rejoined(guild, presence.present, skip=resumed)
-
-    async def _add_back_rejoined(self, guild: discord.Guild, present: Iterable[int], skip: set[int]) -> None:
-        """Someone who left and came back while Attune was away was taken out of their private
-        thread by Discord, though their couple never paused here: their join time changed."""
-        joined = {
-            member.id: int(member.joined_at.timestamp() * 1000)
-            for user_id in present
-            if (member := guild.get_member(user_id)) is not None and member.joined_at is not None
-        }
-        for couple, user_id in await self.bot.services.couples.rejoined_partners(guild.id, joined):
-            if couple.id not in skip:
-                log.info("A partner of couple %s rejoined the server while Attune was away", couple.id)
-                await self.bot.threads.add_back(couple, [user_id])
 
     @commands.Cog.listener()
     async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
