@@ -54,7 +54,9 @@ async def round_on(attune: BotHarness, day: int) -> list[Any]:
 
 def dm_sends(fake: Any, requests: list[Any], *people: Any) -> dict[str, list[int]]:
     """Per person, the statuses of the DM sends to their DM channels (lost ones included)."""
-    ids = {p.name: {int(m["channel_id"]) for m in fake.dm_messages(p)} | {fake.dm_channel(p).id} for p in people}
+    ids = {p.name: {int(m["channel_id"]) for m in fake.dm_messages(p)} for p in people}
+    for p in people:
+        ids[p.name].add(fake.dm_channel(p).id)
     return {
         name: [r.status for r in requests if r.method == "POST" and channel_of(r) in channels]
         for name, channels in ids.items()
@@ -90,9 +92,7 @@ async def test_a_round_with_nudges_costs_three_requests_once_dm_channels_are_kno
     # Day 1: the DM channels are opened once each (the invitation's DM went through discord.py's
     # own cache, which keeps nothing across a restart): the post, two opens, two DMs.
     day1 = await round_on(attune, 2)
-    assert kinds_of(day1) == sorted(
-        ["POST /channels/{id}/messages"] * 3 + [OPEN_DM] * 2
-    ), kinds_of(day1)
+    assert kinds_of(day1) == sorted(["POST /channels/{id}/messages"] * 3 + [OPEN_DM] * 2), kinds_of(day1)
     assert stored(attune, alice) == fake.dm_channel(alice).id
     assert stored(attune, bob) == fake.dm_channel(bob).id
 
@@ -102,9 +102,9 @@ async def test_a_round_with_nudges_costs_three_requests_once_dm_channels_are_kno
     assert len(posted) == 3 and [r.status for r in posted] == [200] * 3
     assert len(posts_in(day2, couple)) == 1
     assert dm_sends(fake, day2, alice, bob) == {"alice": [200], "bob": [200]}
-    assert [r for r in day2 if r.method != "POST"] == [
-        r for r in day2 if r.method == "PATCH"
-    ], "besides the round, only the edit that closes yesterday's"
+    assert [r for r in day2 if r.method != "POST"] == [r for r in day2 if r.method == "PATCH"], (
+        "besides the round, only the edit that closes yesterday's"
+    )
 
     # The ids are in the database, so a new process needs no opens either.
     await attune.restart()
