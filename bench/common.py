@@ -144,9 +144,20 @@ class DueWorld:
 
 
 @contextlib.asynccontextmanager
-async def due_world(name: str, couples: int, *, with_people: bool) -> AsyncIterator[DueWorld]:
+async def due_world(
+    name: str,
+    couples: int,
+    *,
+    with_people: bool,
+    dm_nudges: bool | None = None,
+    dm_channels_known: bool = False,
+) -> AsyncIterator[DueWorld]:
     """The set-up benchmarks 2 and 3 share: `couples` couples, each with a thread and a schedule due in a
-    day (dm nudges on only when the couples are real people), and Attune started on real time."""
+    day (dm nudges on only when the couples are real people, unless `dm_nudges` says), and Attune
+    started on real time. Real people are members of the server (a couple whose partners are not is
+    paused at start) and were offered their monthly check-up a week ago (else every one of them is
+    offered it by DM at start, whatever is being measured). `dm_channels_known`: each person's DM
+    channel is already open and kept in the database (as after the first week): a nudge is one request."""
     async with running_fake() as fake:
         guild = fake.add_guild("Home")
         general = fake.add_text_channel(guild, "couples")
@@ -162,7 +173,9 @@ async def due_world(name: str, couples: int, *, with_people: bool) -> AsyncItera
             channel_id=general.id,
             now=int(time.time()),
             later_due_at=int(time.time()) + 86_400,
-            dm_nudges=with_people,
+            dm_nudges=with_people if dm_nudges is None else dm_nudges,
+            checkup_offered_days_ago=7 if with_people else None,
+            dm_channel_ids=[fake.dm_channel(p).id for p in people] if dm_channels_known else [],
         )
         run_dir = fresh_dir(name)
         await asyncio.to_thread(seed, run_dir / "data" / "attune.db", cipher(), spec, prompt_ids())
