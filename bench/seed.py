@@ -52,6 +52,12 @@ class SeedSpec:
     due_at: Sequence[int] = ()  # next_due_at of schedule i (1-based) for the first len() schedules
     later_due_at: int | None = None  # the other schedules' next_due_at (default: spread over a week)
     dm_nudges: bool = True
+    # people.dm_channel_id of person i (0-based) for the first len() people: the DM channels
+    # Attune keeps once it has DMed someone (migration 017), as after a first week of nudges.
+    dm_channel_ids: Sequence[int] = ()
+    # When set, everyone was last offered the monthly check-up (by DM) this many days ago: a bot
+    # that has been running a while, so the offers don't all fall due while a benchmark measures.
+    checkup_offered_days_ago: int | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,10 @@ def user_id_of(spec: SeedSpec, index: int) -> int:
     if index < len(spec.real_user_ids):
         return int(spec.real_user_ids[index])
     return SYNTHETIC_USER_BASE + index
+
+
+def dm_channel_of(spec: SeedSpec, index: int) -> int | None:
+    return int(spec.dm_channel_ids[index]) if index < len(spec.dm_channel_ids) else None
 
 
 async def _migrate(path: Path) -> None:
@@ -119,9 +129,20 @@ def seed(path: Path, cipher: Cipher, spec: SeedSpec, prompt_ids: Sequence[str]) 
                 iter([(spec.guild_id, spec.channel_id, spec.now)]),
             )
         put(
-            "INSERT INTO people (user_id, timezone, created_at, dm_nudges) VALUES (?, NULL, ?, ?)",
-            ((user_id_of(spec, i), spec.now, int(spec.dm_nudges)) for i in range(people)),
+            "INSERT INTO people (user_id, timezone, created_at, dm_nudges, dm_channel_id) "
+            "VALUES (?, NULL, ?, ?, ?)",
+            (
+                (user_id_of(spec, i), spec.now, int(spec.dm_nudges), dm_channel_of(spec, i))
+                for i in range(people)
+            ),
         )
+        if spec.checkup_offered_days_ago is not None:
+            offered = spec.now - spec.checkup_offered_days_ago * DAY
+            month = time.strftime("%Y-%m", time.gmtime(offered))
+            put(
+                "INSERT INTO progress_checkup_offers (user_id, month, offered_at) VALUES (?, ?, ?)",
+                ((user_id_of(spec, i), month, offered) for i in range(people)),
+            )
 
         def thread_of(couple: int) -> int:
             if couple <= len(spec.real_thread_ids):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import discord
+from discord.http import HTTPClient
 
 from bot.clock import Clock, unix
 from bot.metrics import Metrics
@@ -21,10 +22,12 @@ from bot.sharing import ShareKind, announcement
 log = logging.getLogger(__name__)
 
 DM_CLOSED = 50007
+UNKNOWN_CHANNEL = 10003
 
 
 class NotifyClient(Protocol):
-    """What telling people needs from the bot: its services, clock and metrics, and three Discord calls."""
+    """What telling people needs from the bot: its services, clock and metrics, its HTTP client
+    (to open a DM channel) and partial channels (to send to one by id)."""
 
     @property
     def services(self) -> Services: ...
@@ -35,11 +38,12 @@ class NotifyClient(Protocol):
     @property
     def metrics(self) -> Metrics: ...
 
-    def get_user(self, id: int, /) -> discord.User | None: ...
+    @property
+    def http(self) -> HTTPClient: ...
 
-    async def fetch_user(self, user_id: int, /) -> discord.User: ...
-
-    def get_partial_messageable(self, id: int, /) -> discord.PartialMessageable: ...
+    def get_partial_messageable(
+        self, id: int, /, *, guild_id: int | None = None, type: discord.ChannelType | None = None
+    ) -> discord.PartialMessageable: ...
 
 
 def mentions(user_ids: Iterable[int]) -> str:
@@ -107,20 +111,11 @@ class Notifier:
     async def dm(self, user_id: int, **kwargs: Any) -> discord.Message | None:
         """Send a DM unless DMs are known to be closed; a 50007 marks them closed (no retries).
         None when it was not delivered."""
-        if not await self.bot.services.notifications.may_dm(user_id):
+        route = await self.bot.services.notifications.dm_route(user_id)
+        if route is None:
             return None
         try:
-            # Each request is paced, not just the send: opening a DM channel counts toward
-            # Discord's global limit too, and unpaced opens turned a burst into 429s.
-            user = self.bot.get_user(user_id)
-            if user is None:
-                await self._wait()
-                user = await self.bot.fetch_user(user_id)
-            if user.dm_channel is None:
-                await self._wait()
-                await user.create_dm()
-            await self._wait()
-            message = await user.send(**kwargs)
+            message = await self._send_dm(user_id, route.channel_id, kwargs)
         except discord.Forbidden as error:
             if error.code == DM_CLOSED:
                 self.bot.metrics.dms_refused.inc()
@@ -133,6 +128,33 @@ class Notifier:
         # Recorded so /privacy delete can take down what Attune sent this person alone.
         await self.bot.services.privacy.record_post(user_id, message.channel.id, message.id, kind="dm")
         return message
+
+    async def _send_dm(self, user_id: int, known: int | None, kwargs: dict[str, Any]) -> discord.Message:
+        """One request when the person's DM channel is known; otherwise it is opened (and kept)
+        first. A known channel Discord no longer knows (10003) is forgotten, opened afresh, and
+        the DM tried once more."""
+        if known is not None:
+            try:
+                return await self._send_to(known, kwargs)
+            except discord.NotFound as error:
+                if error.code != UNKNOWN_CHANNEL:
+                    raise
+                log.info("A stored DM channel is unknown to Discord; opening a new one")
+                await self.bot.services.people.forget_dm_channel(user_id, known)
+        # Straight to the HTTP route, not discord.py's private-channel cache: the database is the
+        # cache that outlives a restart, and the library's could hand back the channel just refused.
+        # Each request is paced, not just the send: opening a DM channel counts toward Discord's
+        # global limit too, and unpaced opens turned a burst into 429s.
+        await self._wait()
+        opened = await self.bot.http.start_private_message(user_id)
+        channel_id = int(opened["id"])
+        await self.bot.services.people.remember_dm_channel(user_id, channel_id, unix(self.bot.clock.now()))
+        return await self._send_to(channel_id, kwargs)
+
+    async def _send_to(self, channel_id: int, kwargs: dict[str, Any]) -> discord.Message:
+        await self._wait()
+        channel = self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
+        return await channel.send(**kwargs)
 
     async def tell(
         self, user_ids: Iterable[int], dm_text: str, *, channel_id: int, message_id: int, thread_text: str

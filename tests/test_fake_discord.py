@@ -641,3 +641,22 @@ async def test_spec_violations_via_requests(world: World) -> None:
     assert len(found) == 2, found
     assert "content" in found[0] and "title" in found[1]
     fake.violations.clear()  # handled here, so the fixture does not fail the test
+
+
+async def test_a_dm_channel_is_one_per_user_until_discord_loses_it(world: World) -> None:
+    """As on Discord: opening a DM with the same person gives the same channel every time; a channel
+    Discord no longer knows answers 404 Unknown Channel (10003), and opening again gives a new one."""
+    fake, http = world.fake, world.bot.http
+    first = int((await http.start_private_message(world.alice.id))["id"])
+    assert int((await http.start_private_message(world.alice.id))["id"]) == first
+    assert int((await http.start_private_message(world.bob.id))["id"]) != first
+    await world.bot.get_partial_messageable(first, type=discord.ChannelType.private).send("hello")
+
+    fake.lose_dm_channel(world.alice)
+    with pytest.raises(discord.NotFound) as refused:
+        await world.bot.get_partial_messageable(first, type=discord.ChannelType.private).send("again")
+    assert refused.value.code == 10003
+    fresh = int((await http.start_private_message(world.alice.id))["id"])
+    assert fresh != first
+    await world.bot.get_partial_messageable(fresh, type=discord.ChannelType.private).send("again")
+    assert [m.content for m in fake.dm_messages(world.alice)] == ["hello", "again"]

@@ -12,3 +12,5 @@ class Person:
     dm_reachable: bool
     dm_unreachable_told: bool
     dm_nudges: bool
+    # The DM channel between this person and Attune, once Discord has told it (it never changes).
+    dm_channel_id: int | None = None

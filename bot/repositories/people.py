@@ -1,4 +1,4 @@
-"""Per-person settings: timezone, whether DMs reach them, DM nudges."""
+"""Per-person settings: timezone, whether DMs reach them, DM nudges, their DM channel's id."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlite3 import Row
 from bot.db import Database
 from bot.records.people import Person
 
-_COLUMNS = "user_id, timezone, dm_reachable, dm_unreachable_told, dm_nudges"
+_COLUMNS = "user_id, timezone, dm_reachable, dm_unreachable_told, dm_nudges, dm_channel_id"
 
 
 class PeopleRepository:
@@ -55,6 +55,20 @@ class PeopleRepository:
         )
         return int(value or 0)
 
+    async def remember_dm_channel(self, user_id: int, channel_id: int, now: int) -> None:
+        await self._db.execute(
+            "INSERT INTO people (user_id, dm_channel_id, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET dm_channel_id = excluded.dm_channel_id",
+            (user_id, channel_id, now),
+        )
+
+    async def forget_dm_channel(self, user_id: int, channel_id: int) -> None:
+        """Forget the stored id only if it is still this one (a fresh one may have been stored since)."""
+        await self._db.execute(
+            "UPDATE people SET dm_channel_id = NULL WHERE user_id = ? AND dm_channel_id = ?",
+            (user_id, channel_id),
+        )
+
     async def take_unreachable_notice(self, user_id: int) -> bool:
         """When DMs had failed and the person was not yet told, mark them told and say so (once)."""
         row = await self._db.fetchone(
@@ -72,4 +86,5 @@ def _person(row: Row) -> Person:
         dm_reachable=bool(row["dm_reachable"]),
         dm_unreachable_told=bool(row["dm_unreachable_told"]),
         dm_nudges=bool(row["dm_nudges"]),
+        dm_channel_id=row["dm_channel_id"],
     )

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.records.people import Person
 from bot.repositories.people import PeopleRepository
 
 # Closed DMs are not retried: after this many failures in a day, Attune stops trying that day.
@@ -49,6 +50,14 @@ class Plan:
     dm: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True)
+class DmRoute:
+    """A DM worth trying, and the person's DM channel when Discord has already told it (None: the
+    channel is opened first, one request more)."""
+
+    channel_id: int | None
+
+
 class NotificationService:
     def __init__(self, people: PeopleRepository, clock: Clock) -> None:
         self._people = people
@@ -58,6 +67,13 @@ class NotificationService:
         """DMs are worth trying: not known to be closed, and not failed too often today."""
         _, reachable = await self._settings(user_id)
         return reachable
+
+    async def dm_route(self, user_id: int) -> DmRoute | None:
+        """How to DM this person, or None when DMs are not worth trying (as `may_dm`)."""
+        person = await self._people.get(user_id)
+        if not await self._reachable(user_id, person):
+            return None
+        return DmRoute(person.dm_channel_id if person is not None else None)
 
     async def plan(self, audience: Iterable[int], actor_id: int | None) -> Plan:
         """How each person in `audience` is told about something `actor_id` did (None: nobody did,
@@ -76,7 +92,10 @@ class NotificationService:
         """Whether the person wants DM nudges, and whether a DM can reach them today."""
         person = await self._people.get(user_id)
         wants = person is None or person.dm_nudges
+        return wants, await self._reachable(user_id, person)
+
+    async def _reachable(self, user_id: int, person: Person | None) -> bool:
         if person is not None and not person.dm_reachable:
-            return wants, False
+            return False
         today = self._clock.now().date()
-        return wants, await self._people.dm_failures_on(user_id, today) < DAILY_DM_FAILURE_CAP
+        return await self._people.dm_failures_on(user_id, today) < DAILY_DM_FAILURE_CAP

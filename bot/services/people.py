@@ -27,6 +27,14 @@ class PeopleService:
         """Mark DMs unreachable and count today's failures; returns the count for today."""
         return await self._repo.record_dm_failure(user_id, today, now)
 
+    async def remember_dm_channel(self, user_id: int, channel_id: int, now: int) -> None:
+        """The DM channel Discord opened for this person: later DMs go straight to it."""
+        await self._repo.remember_dm_channel(user_id, channel_id, now)
+
+    async def forget_dm_channel(self, user_id: int, channel_id: int) -> None:
+        """Discord no longer knows this DM channel (10003): the next DM opens one afresh."""
+        await self._repo.forget_dm_channel(user_id, channel_id)
+
     async def take_unreachable_notice(self, user_id: int) -> bool:
         """When DMs had failed and the person was not yet told, mark them told and say so (once)."""
         return await self._repo.take_unreachable_notice(user_id)

@@ -138,6 +138,7 @@ class FakeDiscord(DriverMixin):
         self.guilds: dict[int, FakeGuild] = {}
         self.channels: dict[int, FakeChannel] = {}
         self.dm_channels: dict[int, FakeChannel] = {}
+        self._lost_dm_channels: dict[int, list[FakeChannel]] = defaultdict(list)
         self.messages: dict[int, tuple[FakeChannel | None, FakeMessage]] = {}
         self.global_commands: list[dict[str, Any]] = []
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
@@ -346,8 +347,10 @@ class FakeDiscord(DriverMixin):
         return channel
 
     def dm_channel(self, user: FakeUser) -> FakeChannel:
+        """The DM channel between the bot and `user`: one per user, the same id every time it is
+        opened (as on Discord), until `lose_dm_channel` makes Discord forget it."""
         channel = self.dm_channels.get(user.id)
-        if channel is None:
+        if channel is None or channel.deleted:
             channel = FakeChannel(user.name, DM, recipient=user)
             self.dm_channels[user.id] = channel
             self.channels[channel.id] = channel
@@ -436,6 +439,15 @@ class FakeDiscord(DriverMixin):
     def close_dms(self, user: FakeUser, closed: bool = True) -> None:
         user.dms_closed = closed
 
+    def lose_dm_channel(self, user: FakeUser) -> FakeChannel:
+        """Discord no longer knows the DM channel with `user`: a request to it answers 404 Unknown
+        Channel (10003), and opening a DM with them again gives a new channel (a new id). Returns
+        the lost channel (its messages stay readable here)."""
+        channel = self.dm_channel(user)
+        channel.deleted = True
+        self._lost_dm_channels[user.id].append(channel)
+        return channel
+
     def failed_requests_for(self, user: FakeUser) -> int:
         return self._failed[user.id]
 
@@ -483,8 +495,11 @@ class FakeDiscord(DriverMixin):
         return list(channel.messages)
 
     def dm_messages(self, user: FakeUser) -> list[FakeMessage]:
+        """Every DM the user received, in lost DM channels too (see `lose_dm_channel`)."""
+        lost = [m for c in self._lost_dm_channels.get(user.id, []) for m in c.messages]
         channel = self.dm_channels.get(user.id)
-        return list(channel.messages) if channel else []
+        current = channel.messages if channel is not None and not channel.deleted else []
+        return lost + list(current)
 
     def threads_in(self, channel: FakeChannel) -> list[FakeChannel]:
         return [c for c in self.channels.values() if c.parent is channel and not c.deleted]
