@@ -30,6 +30,7 @@ from bench.world import baseline_bot, members, running_fake
 from tests.support.clock import FakeClock
 from tests.support.couples import pair
 from tests.support.harness import BotHarness, make_settings
+from tests.support.statements import StatementCounter
 
 
 async def bench_interactions(scale: Scale) -> tuple[Section, Section]:
@@ -235,37 +236,6 @@ def interaction_gap(section: Section, storage: Section) -> list[str]:
         "absolute figures above (a few ms against Discord's 3 s deadline) are what people feel."
     )
     return lines
-
-
-class StatementCounter:
-    """Counts statements sent to SQLite (aiosqlite's execute, execute_fetchall and executemany,
-    each one hop to its worker thread), to explain where time goes."""
-
-    METHODS = ("execute", "execute_fetchall", "executemany")
-
-    def __init__(self) -> None:
-        self.count = 0
-        self._originals: dict[str, Any] = {}
-
-    def install(self) -> None:
-        import aiosqlite
-
-        counter = self
-        for name in self.METHODS:
-            original = self._originals[name] = getattr(aiosqlite.Connection, name)
-
-            def counted(connection: Any, sql: str, parameters: Any = None, _original: Any = original) -> Any:
-                counter.count += 1
-                return _original(connection, sql, parameters)
-
-            setattr(aiosqlite.Connection, name, counted)
-
-    def uninstall(self) -> None:
-        import aiosqlite
-
-        for name, original in self._originals.items():
-            setattr(aiosqlite.Connection, name, original)
-        self._originals.clear()
 
 
 STATEMENTS = StatementCounter()
