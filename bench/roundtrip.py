@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench import common
 from bench.apart import FakeApart, FakeHere, fake_apart
+from bench.botside import BotSideClock
 from bench.common import Figure, Scale, Section, cipher, copy_db, fresh_dir, prompt_ids
-from bench.roundtrip_notes import interaction_notes
+from bench.roundtrip_notes import BASELINE, interaction_notes
 from bench.scenario import STEPS, Scenario, people_ids
 from bench.seed import SeedSpec, seed
-from bench.stats import percentile, summarize
+from bench.stats import Summary, percentile, summarize
 from bench.storage import bench_storage
 from bench.world import baseline_bot, running_fake
 from bot.client import AttuneBot
@@ -40,6 +42,7 @@ TARGETS: dict[str, float] = {
     "answer_submit": 2.0,
 }
 WARM_UP = 10
+PAUSE = 0.02  # after each round of interactions (five of Attune's, five pings of the baseline's)
 STATEMENTS = StatementCounter()
 
 Side = FakeApart | FakeHere
@@ -73,43 +76,93 @@ async def bench_interactions(scale: Scale) -> tuple[Section, Section, Section]:
 
     async with fake_apart(common.WORK / "fake-process.log") as apart:
         with apart.patch_discord_py():
-            await measure(apart, apart, ids, spec, template, run_dir / "apart", scale, section, storage)
+            own = await measure(
+                Run(apart, apart, ids, spec, template, run_dir / "apart", scale, section, storage)
+            )
     async with running_fake() as fake:
-        here = FakeHere(Scenario(fake))
-        await measure(here, fake, ids, spec, template, run_dir / "here", scale, old, None)
-    section.facts += interaction_notes(section, old, storage)
+        await measure(
+            Run(FakeHere(Scenario(fake)), fake, ids, spec, template, run_dir / "here", scale, old, None)
+        )
+    section.facts += interaction_notes(section, old, own)
     return section, old, storage
 
 
-async def measure(
-    side: Side,
-    fake: FakeApart | FakeDiscord,
-    ids: dict[str, Any],
-    spec: SeedSpec,
-    template: Path,
-    data_dir: Path,
-    scale: Scale,
-    section: Section,
-    storage: Section | None,
-) -> None:
-    """The baseline bot, then Attune on a copy of the seeded database, against one fake."""
-    places = await side.call("build", ids=ids)
-    samples = scale.runs * scale.per_run
-    async with baseline_bot(fake.token, places["lobby_guild"]):
-        for _ in range(WARM_UP):
-            await side.call("ping")
-        base = summarize([await side.call("ping") for _ in range(samples)])
-    section.figures.append(Figure("baseline: bare discord.py bot, /ping", base))
+@dataclass
+class Run:
+    """One measurement against one fake (its own process, or this one)."""
 
-    copy_db(template, data_dir)
-    settings = make_settings(fake, data_dir, discord_guild_id=places["home"], log_level="WARNING")
-    harness = BotHarness(
-        fake, settings, FakeClock(datetime.fromtimestamp(spec.now, UTC)), scheduled_jobs=True
+    side: Side
+    fake: FakeApart | FakeDiscord
+    ids: dict[str, Any]
+    spec: SeedSpec
+    template: Path
+    data_dir: Path
+    scale: Scale
+    section: Section
+    storage: Section | None  # benchmark 5 runs on the bot of the run that has it
+    clock: BotSideClock = field(default_factory=BotSideClock)
+    own: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def samples(self) -> int:
+        return self.scale.runs * self.scale.per_run
+
+    async def timed(self, name: str, operation: str, **arguments: Any) -> float:
+        """One interaction through the fake; its latency, and the bot's own share kept under `name`."""
+        before = len(self.clock.spans)
+        value = float(await self.side.call(operation, **arguments))
+        if len(self.clock.spans) > before:
+            self.own.setdefault(name, []).append(self.clock.spans[-1])
+        return value
+
+
+async def measure(run: Run) -> dict[str, Summary]:
+    """The baseline bot, then Attune on a copy of the seeded database, against one fake. Returns
+    the bot's own share of each kind of interaction (bench/botside.py), by figure name."""
+    places = await run.side.call("build", ids=run.ids)
+    run.clock.install()
+    try:
+        base = await baseline(run, places["lobby_guild"])
+        await attune(run, places["home"], base)
+    finally:
+        run.clock.uninstall()
+    return {name: summarize(values) for name, values in run.own.items() if values}
+
+
+async def baseline(run: Run, guild_id: int) -> Summary:
+    async with baseline_bot(run.fake.token, guild_id):
+        pings: list[float] = []
+        # The same cadence as Attune's below: rounds of five, a pause after each. A pause lets the
+        # process go cold (caches, the CPU's idle state), which costs even a bare reply about 2x:
+        # the baseline pays it too, or the ratio would measure the pause, not the bot.
+        for n in range(WARM_UP + run.samples):
+            for _ in STEPS:
+                value = await run.timed(BASELINE if n >= WARM_UP else "warm-up", "ping")
+                if n >= WARM_UP:
+                    pings.append(value)
+            await asyncio.sleep(PAUSE)
+        # Back to back, as earlier runs measured it: what the pause costs a bare reply.
+        hot = [await run.timed("hot", "ping") for _ in range(run.samples)]
+    run.own.pop("warm-up", None)
+    run.own.pop("hot", None)
+    base = summarize(pings)
+    run.section.figures.append(Figure(BASELINE, base))
+    run.section.figures.append(
+        Figure(f"{BASELINE}, back to back (no pauses, as earlier runs had it)", summarize(hot))
     )
+    return base
+
+
+async def attune(run: Run, home: int, base: Summary) -> None:
+    """Attune on a copy of the seeded database: pair, post a round, then rounds of the five."""
+    copy_db(run.template, run.data_dir)
+    settings = make_settings(run.fake, run.data_dir, discord_guild_id=home, log_level="WARNING")
+    now = datetime.fromtimestamp(run.spec.now, UTC)
+    harness = BotHarness(run.fake, settings, FakeClock(now), scheduled_jobs=True)
     await harness.start(timeout=60)
     STATEMENTS.install()
     try:
-        bot = harness.running
+        bot, side = harness.running, run.side
         await side.call("pair")
         await quiet(bot)
         await side.call("checkin_now")
@@ -120,15 +173,16 @@ async def measure(
 
         latencies: dict[str, list[float]] = {key: [] for key in STEPS}
         statements: dict[str, list[int]] = {key: [] for key in STEPS}
-        for n in range(WARM_UP + samples):
-            for key in STEPS:
+        for n in range(WARM_UP + run.samples):
+            for key, name in STEPS.items():
                 before = STATEMENTS.count
-                value = await side.call("step", key=key, n=n)
+                value = await run.timed(name if n >= WARM_UP else "warm-up", "step", key=key, n=n)
                 if n >= WARM_UP:
                     latencies[key].append(value)
                     statements[key].append(STATEMENTS.count - before)
-            await asyncio.sleep(0.02)  # let the follow-up edit of the round message go out
-        has_target = storage is not None
+            await asyncio.sleep(PAUSE)  # let the follow-up edit of the round message go out
+        run.own.pop("warm-up", None)
+        section, has_target = run.section, run.storage is not None
         for key, name in STEPS.items():
             summary = summarize(latencies[key])
             ratio = summary.p99 / base.p99
@@ -156,7 +210,9 @@ async def measure(
             "checked against Discord's OpenAPI spec; the Attune bot started by tests/support/harness.py "
             "(serve() with a FakeClock). Latency = INTERACTION_CREATE sent to the callback request read "
             "by the fake, both on the fake's clock (the callback timed on arrival, before the fake "
-            f"checks it). {samples} of each after {WARM_UP} warm-ups, the baseline's too."
+            f"checks it). {run.samples} rounds of the five after {WARM_UP} warm-up rounds, a "
+            f"{PAUSE * 1000:.0f} ms pause after each round; the baseline at the same cadence (rounds of "
+            "five /pings), since a pause lets a process go cold, which costs even a bare reply."
         )
         seen = await side.call("report")
         section.facts.append(
@@ -164,8 +220,8 @@ async def measure(
             + ", ".join(f"{kind}: {count}" for kind, count in seen["kinds"].items())
             + f"; statuses {seen['statuses']}; spec violations: {len(seen['violations'])}."
         )
-        if storage is not None:
-            await bench_storage(harness, ids["alice"], storage, scale)
+        if run.storage is not None:
+            await bench_storage(harness, run.ids["alice"], run.storage, run.scale)
     finally:
         STATEMENTS.uninstall()
         await harness.stop()
