@@ -60,6 +60,8 @@ class CheckinAnswers:
                 else "Saved, privately. Your partner will see it once they've answered too."
             )
             await interaction.response.send_message(note, ephemeral=True)
+            if result.edited:
+                return  # who has answered is unchanged: the round's message already shows it
             fresh = await self.service.round(round_id)
             if fresh is not None and fresh.status == "open":
                 await self.posting.refresh_round_message(fresh, status="open")
