@@ -42,7 +42,7 @@ TARGETS: dict[str, float] = {
     "answer_submit": 2.0,
 }
 WARM_UP = 10
-PAUSE = 0.02  # after each round of interactions (five of Attune's, five pings of the baseline's)
+PAUSE = 0.02  # before each interaction, Attune's and the baseline's alike
 STATEMENTS = StatementCounter()
 
 Side = FakeApart | FakeHere
@@ -132,15 +132,16 @@ async def measure(run: Run) -> dict[str, Summary]:
 async def baseline(run: Run, guild_id: int) -> Summary:
     async with baseline_bot(run.fake.token, guild_id):
         pings: list[float] = []
-        # The same cadence as Attune's below: rounds of five, a pause after each. A pause lets the
-        # process go cold (caches, the CPU's idle state), which costs even a bare reply about 2x:
-        # the baseline pays it too, or the ratio would measure the pause, not the bot.
+        # The same cadence as Attune's below: a pause before each interaction. A pause lets the
+        # process go cold (caches, the CPU's idle state), as between real interactions, and that
+        # costs even a bare reply about 2x: the baseline pays it too, or the ratio would measure
+        # the pause, not the bot.
         for n in range(WARM_UP + run.samples):
             for _ in STEPS:
+                await asyncio.sleep(PAUSE)
                 value = await run.timed(BASELINE if n >= WARM_UP else "warm-up", "ping")
                 if n >= WARM_UP:
                     pings.append(value)
-            await asyncio.sleep(PAUSE)
         # Back to back, as earlier runs measured it: what the pause costs a bare reply.
         hot = [await run.timed("hot", "ping") for _ in range(run.samples)]
     run.own.pop("warm-up", None)
@@ -175,12 +176,12 @@ async def attune(run: Run, home: int, base: Summary) -> None:
         statements: dict[str, list[int]] = {key: [] for key in STEPS}
         for n in range(WARM_UP + run.samples):
             for key, name in STEPS.items():
+                await asyncio.sleep(PAUSE)  # and the follow-ups of the one before go out
                 before = STATEMENTS.count
                 value = await run.timed(name if n >= WARM_UP else "warm-up", "step", key=key, n=n)
                 if n >= WARM_UP:
                     latencies[key].append(value)
                     statements[key].append(STATEMENTS.count - before)
-            await asyncio.sleep(PAUSE)  # let the follow-up edit of the round message go out
         run.own.pop("warm-up", None)
         section, has_target = run.section, run.storage is not None
         for key, name in STEPS.items():
@@ -211,8 +212,9 @@ async def attune(run: Run, home: int, base: Summary) -> None:
             "(serve() with a FakeClock). Latency = INTERACTION_CREATE sent to the callback request read "
             "by the fake, both on the fake's clock (the callback timed on arrival, before the fake "
             f"checks it). {run.samples} rounds of the five after {WARM_UP} warm-up rounds, a "
-            f"{PAUSE * 1000:.0f} ms pause after each round; the baseline at the same cadence (rounds of "
-            "five /pings), since a pause lets a process go cold, which costs even a bare reply."
+            f"{PAUSE * 1000:.0f} ms pause before each interaction, as between real ones; the baseline "
+            f"at the same cadence ({len(STEPS)} × {run.samples} /pings), since a pause lets a process "
+            "go cold, which costs even a bare reply (the back-to-back row shows how much)."
         )
         seen = await side.call("report")
         section.facts.append(
