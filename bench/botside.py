@@ -6,6 +6,7 @@ request."""
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from typing import Any
@@ -47,3 +48,34 @@ class BotSideClock:
         for owner, name, original in self._originals:
             setattr(owner, name, original)
         self._originals.clear()
+
+
+class GcWatch:
+    """Counts the cyclic garbage collector's runs (by generation) and their pauses while installed."""
+
+    def __init__(self) -> None:
+        self.runs: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self._started = 0.0
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.runs[info["generation"]].append(time.perf_counter() - self._started)
+
+    def install(self) -> None:
+        gc.callbacks.append(self._callback)
+
+    def uninstall(self) -> None:
+        if self._callback in gc.callbacks:
+            gc.callbacks.remove(self._callback)
+
+    def describe(self, interactions: int) -> str:
+        parts = []
+        for generation, pauses in self.runs.items():
+            if pauses:
+                parts.append(
+                    f"generation {generation}: {len(pauses)} ({sum(pauses) / len(pauses) * 1000:.2f} ms "
+                    f"on average, {max(pauses) * 1000:.2f} ms at most)"
+                )
+        return f"over {interactions:,} interactions, " + ("; ".join(parts) or "none")

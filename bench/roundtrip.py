@@ -18,7 +18,7 @@ from typing import Any
 
 from bench import common
 from bench.apart import FakeApart, FakeHere, fake_apart
-from bench.botside import BotSideClock
+from bench.botside import BotSideClock, GcWatch
 from bench.common import Figure, Scale, Section, cipher, copy_db, fresh_dir, prompt_ids
 from bench.roundtrip_notes import BASELINE, interaction_notes
 from bench.scenario import STEPS, Scenario, people_ids
@@ -162,6 +162,7 @@ async def attune(run: Run, home: int, base: Summary) -> None:
     harness = BotHarness(run.fake, settings, FakeClock(now), scheduled_jobs=True)
     await harness.start(timeout=60)
     STATEMENTS.install()
+    collector = GcWatch()
     try:
         bot, side = harness.running, run.side
         await side.call("pair")
@@ -175,6 +176,8 @@ async def attune(run: Run, home: int, base: Summary) -> None:
         latencies: dict[str, list[float]] = {key: [] for key in STEPS}
         statements: dict[str, list[int]] = {key: [] for key in STEPS}
         for n in range(WARM_UP + run.samples):
+            if n == WARM_UP:
+                collector.install()
             for key, name in STEPS.items():
                 await asyncio.sleep(PAUSE)  # and the follow-ups of the one before go out
                 before = STATEMENTS.count
@@ -182,6 +185,7 @@ async def attune(run: Run, home: int, base: Summary) -> None:
                 if n >= WARM_UP:
                     latencies[key].append(value)
                     statements[key].append(STATEMENTS.count - before)
+        collector.uninstall()
         run.own.pop("warm-up", None)
         section, has_target = run.section, run.storage is not None
         for key, name in STEPS.items():
@@ -216,6 +220,10 @@ async def attune(run: Run, home: int, base: Summary) -> None:
             f"at the same cadence ({len(STEPS)} × {run.samples} /pings), since a pause lets a process "
             "go cold, which costs even a bare reply (the back-to-back row shows how much)."
         )
+        section.facts.append(
+            "Python's cyclic garbage collector in the bot's process during the timed interactions "
+            f"(each pause lands on whatever runs then): {collector.describe(run.samples * len(STEPS))}."
+        )
         seen = await side.call("report")
         section.facts.append(
             "Fake requests: "
@@ -225,6 +233,7 @@ async def attune(run: Run, home: int, base: Summary) -> None:
         if run.storage is not None:
             await bench_storage(harness, run.ids["alice"], run.storage, run.scale)
     finally:
+        collector.uninstall()
         STATEMENTS.uninstall()
         await harness.stop()
 
