@@ -79,10 +79,12 @@ async def bench_interactions(scale: Scale) -> tuple[Section, Section, Section]:
             own = await measure(
                 Run(apart, apart, ids, spec, template, run_dir / "apart", scale, section, storage)
             )
-    async with running_fake() as fake:
-        await measure(
-            Run(FakeHere(Scenario(fake)), fake, ids, spec, template, run_dir / "here", scale, old, None)
-        )
+    if scale.name == "full":  # the comparison is reported once, in RESULTS.md; --quick stays quick
+        async with running_fake() as fake:
+            here = FakeHere(Scenario(fake))
+            await measure(Run(here, fake, ids, spec, template, run_dir / "here", scale, old, None))
+    else:
+        old.facts.append("Run at full scale only (python -m bench), to keep --quick and --smoke short.")
     section.facts += interaction_notes(section, old, own)
     return section, old, storage
 
