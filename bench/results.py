@@ -51,12 +51,12 @@ def render(sections: list[Section], scale: Scale, started: datetime, seconds: fl
         "",
         *machine(),
         "",
-        "Every figure runs against the tests' fake Discord (tests/fake_discord) on loopback, in the "
-        "same process and event loop as the bot for benchmarks 1 to 3 (as the tests start it), so "
-        "the fake's own work (including checking every request against Discord's OpenAPI spec) "
-        "shares the loop with the bot, the baseline's included. Benchmark 1 stops its clock when the "
-        "callback request has been read, before the fake checks it against the spec, so that check "
-        "is outside its figures; the fake's other work in the same loop is not.",
+        "Every figure runs against the tests' fake Discord (tests/fake_discord) on loopback. "
+        "Benchmark 1 runs it in a process of its own (bench/apart.py), as Discord is in production, "
+        "so its figures are the bot's (1a repeats it once the old way, the fake in the bot's event "
+        "loop, for comparison). Benchmarks 2 and 3 run it in the same process and event loop as the "
+        "bot (as the tests start it), so the fake's own work (including checking every request "
+        "against Discord's OpenAPI spec) shares the loop with the bot.",
         "",
     ]
     verdicts: list[str] = []

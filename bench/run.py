@@ -30,8 +30,8 @@ async def run_all(scale: Scale, only: set[str]) -> list[Section]:
     sections: list[Section] = []
     if "1" in only or "5" in only:
         print("bench: 1/5 interaction round-trip and storage", flush=True)
-        interactions, storage = await bench_interactions(scale)
-        sections += [interactions]
+        interactions, in_process, storage = await bench_interactions(scale)
+        sections += [interactions, in_process]
         storage_section = storage
     else:
         storage_section = None

@@ -123,10 +123,11 @@ class BaselineBot(commands.Bot):
 
 
 @contextlib.asynccontextmanager
-async def baseline_bot(fake: FakeDiscord, guild: FakeGuild) -> AsyncIterator[BaselineBot]:
-    bot = BaselineBot(guild.id)
+async def baseline_bot(token: str, guild_id: int) -> AsyncIterator[BaselineBot]:
+    """The bare bot, connected to whichever fake discord.py points at (this process's or another's)."""
+    bot = BaselineBot(guild_id)
     bot._connection.guild_ready_timeout = 0.05  # as the harness does for Attune
-    task = asyncio.create_task(bot.start(fake.token))
+    task = asyncio.create_task(bot.start(token))
     try:
         deadline = time.monotonic() + 20
         while not bot.is_ready():

@@ -140,6 +140,8 @@ class AttuneBot(commands.Bot):
         await migrate_with_backup(self.database, self.backups.policy, self.clock)
         self.heartbeat.schema = await self.database.schema_version()
         await verify_data_key(self.services.meta, self.cipher, self.database.path)
+        # Who is owed the "couldn't DM you" notice, so no slash command has to ask SQL (issue 18).
+        await self.services.people.load_owed_notices()
         if self.settings.uses_custom_api:
             await self._use_gateway_of_custom_api()
         # Each extension's setup() adds its cog and registers its persistent dynamic items.

@@ -239,6 +239,18 @@ def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
     return view
 
 
+def sent_as_is(view: discord.ui.View) -> discord.ui.View:
+    """`view`, stopped, so one instance can be sent again and again: discord.py then sends its
+    components without storing the view or starting its timeout (a task per message). Only for
+    views made of persistent items, which answer by custom_id through their registered class."""
+    if not all(isinstance(item, discord.ui.DynamicItem) for item in view.walk_children()):
+        raise TypeError("only a view of persistent items answers without being stored")
+    view.stop()
+    if not view.is_finished():  # built outside the event loop: discord.py would store it
+        raise RuntimeError("build the view inside the running event loop")
+    return view
+
+
 def persistent_items(*classes: type[AttuneItem[Any]]) -> list[type[AttuneItem[Any]]]:
     """The classes to give `bot.add_dynamic_items`, each followed by a twin per legacy route, so a
     button posted last month under an older custom_id still answers."""

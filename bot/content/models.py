@@ -22,6 +22,7 @@ Texts a reply fills with the person's time of day (`Timed...`) may use only the 
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -364,7 +365,16 @@ class ContentLibrary(_Frozen):
 
     def prompt(self, prompt_id: str) -> Prompt | None:
         """The partner or personal prompt with this id, or None."""
-        return next((p for p in self.all_prompts if p.id == prompt_id), None)
+        return self._prompts_by_id.get(prompt_id)
+
+    @cached_property
+    def _prompts_by_id(self) -> dict[str, Prompt]:
+        # Every check-in form and answer looks its question up: by key, not by a scan of the bank.
+        # The first of an id wins, as the scan's did.
+        found: dict[str, Prompt] = {}
+        for prompt in self.all_prompts:
+            found.setdefault(prompt.id, prompt)
+        return found
 
     @property
     def all_prompts(self) -> tuple[Prompt, ...]:

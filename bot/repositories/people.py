@@ -69,6 +69,11 @@ class PeopleRepository:
             (user_id, channel_id),
         )
 
+    async def owed_notices(self) -> set[int]:
+        """Everyone whose DMs failed and who was not told yet."""
+        rows = await self._db.fetchall("SELECT user_id FROM people WHERE dm_unreachable_told = 0")
+        return {int(row[0]) for row in rows}
+
     async def take_unreachable_notice(self, user_id: int) -> bool:
         """When DMs had failed and the person was not yet told, mark them told and say so (once)."""
         row = await self._db.fetchone(

@@ -67,6 +67,7 @@ def build_services(
 
     The cipher goes only to the repositories that seal and open what people write."""
     people = PeopleRepository(database)
+    people_service = PeopleService(people)
     couples = CouplesService(CouplesRepository(database), people, clock, ThreadHealthRepository(database))
     exercises = ExercisesService(ExercisesRepository(database, cipher), content, clock)
     prompts = CouplePromptsService(CouplePromptsRepository(database, cipher), content, clock)
@@ -75,7 +76,7 @@ def build_services(
     )
     return Services(
         meta=MetaService(MetaRepository(database)),
-        people=PeopleService(people),
+        people=people_service,
         couples=couples,
         journal=JournalService(JournalRepository(database, cipher), people, content, clock),
         exercises=exercises,
@@ -85,7 +86,7 @@ def build_services(
         progress=ProgressService(
             ProgressRepository(database, cipher), content, clock, couples, exercises, checkins
         ),
-        privacy=PrivacyService(PrivacyRepository(database, cipher), content, clock),
+        privacy=PrivacyService(PrivacyRepository(database, cipher), content, clock, people_service),
         notifications=NotificationService(people, clock),
         appreciations=AppreciationsService(AppreciationsRepository(database, cipher), couples, clock),
         bids=BidsService(BidsRepository(database, cipher), clock),

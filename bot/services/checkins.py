@@ -37,7 +37,7 @@ CoupleCheck = Callable[[list[int]], Awaitable[bool]]
 
 @dataclass(frozen=True)
 class AnswerResult:
-    round: Round
+    round_id: int
     edited: bool
     ready_to_reveal: bool
 
@@ -342,6 +342,12 @@ class CheckinService(CheckinRounds):
         return found
 
     async def answer(self, round_: Round, user_id: int, mood: int, body: str) -> AnswerResult:
+        return await self.answer_round(round_.id, user_id, mood, body)
+
+    async def answer_round(self, round_id: int, user_id: int, mood: int, body: str) -> AnswerResult:
+        """Save a partner's answer. Nothing is read first: the save itself checks that the person is
+        one of the round's partners and that it is open. Only when nothing was saved is the round
+        read, to say why: someone else's round (as round_for_partner says it) or a closed one."""
         text = body.strip()
         if not text:
             raise UserFacingError(
@@ -356,17 +362,16 @@ class CheckinService(CheckinRounds):
         # One statement saves (committed before this returns) and says whether it was an edit and
         # whether the partner had answered. Only then can the round be ready: whichever partner
         # saves second sees the other's answer and makes the claim, so the first skips it.
-        saved = await self._repo.save_answer(round_.id, user_id, mood, text, unix(self._clock.now()))
+        saved = await self._repo.save_answer(round_id, user_id, mood, text, unix(self._clock.now()))
         if saved is None:
+            await self.round_for_partner(round_id, user_id)  # NotFound: someone else's round
             raise UserFacingError(
                 "This check-in has closed, so I couldn't save that here. "
                 "Your words matter: /journal write keeps them privately."
             )
         edited, partner_answered = saved
-        ready = partner_answered and await self._repo.claim_reveal(
-            round_.id, unix(self._clock.now()), user_id
-        )
-        return AnswerResult(round=round_, edited=edited, ready_to_reveal=ready)
+        ready = partner_answered and await self._repo.claim_reveal(round_id, unix(self._clock.now()), user_id)
+        return AnswerResult(round_id=round_id, edited=edited, ready_to_reveal=ready)
 
     async def answers(self, round_id: int) -> list[Answer]:
         return await self._repo.answers(round_id)

@@ -1,4 +1,14 @@
-"""People: one person's own settings (timezone, DM nudges) and whether DMs reach them."""
+"""People: one person's own settings (timezone, DM nudges) and whether DMs reach them.
+
+Who is owed the "couldn't DM you" notice is also kept in memory (loaded at start by
+`load_owed_notices`), because every slash command asks: with the set, the common case (nobody owed
+anything) costs no SQL on the one connection the next interaction needs. The database stays the
+truth: the set only says when asking it would be pointless. It stays in step because every change
+to `people.dm_unreachable_told` goes through here (a DM failure recorded, the notice taken) or
+through `forget` (erasure), and each updates the set in the same event-loop step in which its
+statement's result arrives: the database's one lock releases in that step too, so the set changes
+in the order the database did.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +23,17 @@ class PeopleService:
 
     def __init__(self, repository: PeopleRepository) -> None:
         self._repo = repository
+        # None until loaded: then every question goes to the database, as before.
+        self._owed: set[int] | None = None
+
+    async def load_owed_notices(self) -> None:
+        """Read who is owed the notice (once, at start, after the migrations)."""
+        self._owed = await self._repo.owed_notices()
+
+    @property
+    def owed_notices(self) -> frozenset[int] | None:
+        """Who the in-memory set says is owed the notice (None before it is loaded)."""
+        return None if self._owed is None else frozenset(self._owed)
 
     async def get(self, user_id: int) -> Person | None:
         return await self._repo.get(user_id)
@@ -25,7 +46,10 @@ class PeopleService:
 
     async def record_dm_failure(self, user_id: int, today: date, now: int) -> int:
         """Mark DMs unreachable and count today's failures; returns the count for today."""
-        return await self._repo.record_dm_failure(user_id, today, now)
+        count = await self._repo.record_dm_failure(user_id, today, now)
+        if self._owed is not None:
+            self._owed.add(user_id)
+        return count
 
     async def remember_dm_channel(self, user_id: int, channel_id: int, now: int) -> None:
         """The DM channel Discord opened for this person: later DMs go straight to it."""
@@ -37,4 +61,14 @@ class PeopleService:
 
     async def take_unreachable_notice(self, user_id: int) -> bool:
         """When DMs had failed and the person was not yet told, mark them told and say so (once)."""
-        return await self._repo.take_unreachable_notice(user_id)
+        if self._owed is not None and user_id not in self._owed:
+            return False  # the common case: no statement at all
+        taken = await self._repo.take_unreachable_notice(user_id)
+        if self._owed is not None:
+            self._owed.discard(user_id)  # told now, or (no row matched) nothing was owed
+        return taken
+
+    def forget(self, user_id: int) -> None:
+        """The person's row is gone (erasure): nothing is owed to them any more."""
+        if self._owed is not None:
+            self._owed.discard(user_id)

@@ -19,6 +19,7 @@ from bot.errors import UserFacingError
 from bot.records.privacy import Erasure, PersonData
 from bot.repositories.privacy import PrivacyRepository
 from bot.services import privacy_readable
+from bot.services.people import PeopleService
 
 # Looks up the name a server shows for a person (server id or None, user id): None when unknown.
 # The cog supplies it (it can ask Discord); this service never imports discord.
@@ -61,8 +62,15 @@ def _with_iso_times(value: Any) -> Any:
 
 
 class PrivacyService:
-    def __init__(self, repo: PrivacyRepository, content: ContentLibrary, clock: Clock) -> None:
+    def __init__(
+        self,
+        repo: PrivacyRepository,
+        content: ContentLibrary,
+        clock: Clock,
+        people: PeopleService | None = None,
+    ) -> None:
         self._repo = repo
+        self._people = people  # told when a person's row is erased (its owed DM notice goes too)
         self._content = content
         self._clock = clock
 
@@ -140,4 +148,7 @@ class PrivacyService:
     async def erase(self, user_id: int, typed_phrase: str) -> Erasure:
         if not phrase_matches(typed_phrase):
             raise UserFacingError(WRONG_PHRASE)
-        return await self._repo.erase(user_id)
+        erasure = await self._repo.erase(user_id)
+        if self._people is not None:
+            self._people.forget(user_id)
+        return erasure

@@ -37,9 +37,9 @@ class CheckinAnswers:
     async def answer_submitted(
         self, interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values
     ) -> None:
-        # One query: the round and whether the submitter is one of its partners (NotFound if not).
-        round_, _ = await self.service.round_for_partner(int(match["round_id"]), interaction.user.id)
-        await self.submit_answer(interaction, round_, mood_of(values), text_value(values, "answer"))
+        # The save itself checks that the submitter is one of the round's partners: no read first.
+        round_id = int(match["round_id"])
+        await self.submit_answer(interaction, round_id, mood_of(values), text_value(values, "answer"))
 
     async def personal_submitted(
         self, interaction: discord.Interaction[AttuneBot], match: re.Match[str], values: Values
@@ -49,10 +49,10 @@ class CheckinAnswers:
         await self.submit_personal(interaction, round_, mood, body)
 
     async def submit_answer(
-        self, interaction: discord.Interaction[AttuneBot], round_: Round, mood: int, body: str
+        self, interaction: discord.Interaction[AttuneBot], round_id: int, mood: int, body: str
     ) -> None:
         # Saved (committed) before the modal is acknowledged: an acknowledged answer is never lost.
-        result = await self.service.answer(round_, interaction.user.id, mood, body)
+        result = await self.service.answer_round(round_id, interaction.user.id, mood, body)
         if not result.ready_to_reveal:
             note = (
                 "Updated. Your partner will see it once they've answered too."
@@ -60,16 +60,18 @@ class CheckinAnswers:
                 else "Saved, privately. Your partner will see it once they've answered too."
             )
             await interaction.response.send_message(note, ephemeral=True)
-            fresh = await self.service.round(round_.id)
+            if result.edited:
+                return  # who has answered is unchanged: the round's message already shows it
+            fresh = await self.service.round(round_id)
             if fresh is not None and fresh.status == "open":
                 await self.posting.refresh_round_message(fresh, status="open")
             return
         # The reply waits for the reveal's outcome, so it says what really happened.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        fresh = await self.service.round(round_.id)
+        fresh = await self.service.round(round_id)
         if fresh is not None:
             await reveal(self.posting, fresh)
-        after = await self.service.round(round_.id)
+        after = await self.service.round(round_id)
         if after is not None and after.reveal_message_id is not None:
             note = REVEALED_NOW
         elif after is not None and after.claimed_by == self.posting.run_id:

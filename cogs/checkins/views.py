@@ -13,6 +13,7 @@ from cogs.checkins.answering import open_answer, open_personal, personal_round
 
 if TYPE_CHECKING:
     from bot.client import AttuneBot
+    from bot.records.checkins import Answer, Round
 
 
 class AnswerButton(AttuneButton, route="checkin:answer:{round_id}"):
@@ -22,13 +23,18 @@ class AnswerButton(AttuneButton, route="checkin:answer:{round_id}"):
     style = discord.ButtonStyle.primary
     round_id: int
 
+    found: tuple[Round, Answer | None] | None = None
+
     async def may_press(self, interaction: discord.Interaction[AttuneBot]) -> bool:
-        # NotFound for anyone else, exactly like a round that does not exist.
-        await interaction.client.services.checkins.round_for_partner(self.round_id, interaction.user.id)
+        # NotFound for anyone else, exactly like a round that does not exist. The one query also
+        # reads what the form needs: kept, so opening it asks nothing again.
+        self.found = await interaction.client.services.checkins.round_for_partner(
+            self.round_id, interaction.user.id
+        )
         return True
 
     async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
-        await open_answer(interaction, self.round_id)
+        await open_answer(interaction, self.round_id, self.found)
 
 
 class WriteButton(AttuneButton, route="checkin:write:{round_id}"):
@@ -38,12 +44,14 @@ class WriteButton(AttuneButton, route="checkin:write:{round_id}"):
     style = discord.ButtonStyle.primary
     round_id: int
 
+    found: Round | None = None
+
     async def may_press(self, interaction: discord.Interaction[AttuneBot]) -> bool:
-        await personal_round(interaction.client, self.round_id, interaction.user.id)
+        self.found = await personal_round(interaction.client, self.round_id, interaction.user.id)
         return True
 
     async def pressed(self, interaction: discord.Interaction[AttuneBot]) -> None:
-        await open_personal(interaction.client, interaction, self.round_id)
+        await open_personal(interaction.client, interaction, self.round_id, self.found)
 
 
 def round_view(round_id: int) -> discord.ui.View:

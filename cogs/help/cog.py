@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import AttuneBot
-from bot.components import AttuneSelect, persistent_view
+from bot.components import AttuneSelect, persistent_view, sent_as_is
 from bot.ui import ATTUNE_COLOUR
 from cogs.help.topics import FIRST_STEPS, START_KEY, TOPICS, Topic, topic
 
@@ -61,8 +61,8 @@ class HelpTopicSelect(AttuneSelect, route="help:topic"):
         chosen = topic(key)
         help_cog = interaction.client.get_cog("HelpCog")
         assert isinstance(help_cog, HelpCog)
-        embed = start_embed() if chosen is None else topic_embed(chosen, help_cog.descriptions())
-        await interaction.response.edit_message(embed=embed, view=topics_view(key))
+        embed, view = help_cog.page(chosen)
+        await interaction.response.edit_message(embed=embed, view=view)
 
 
 class HelpCog(commands.Cog):
@@ -71,7 +71,10 @@ class HelpCog(commands.Cog):
         # Built on first use, once every extension has added its commands: the tree does not
         # change while the bot runs.
         self._descriptions: dict[str, str] | None = None
-        self._start = start_embed()
+        # Every page is built once, embed and view alike, and sent as is (issue 18: nothing is
+        # built per interaction that is the same every time).
+        self._start = (start_embed(), sent_as_is(topics_view()))
+        self._topics: dict[str, tuple[discord.Embed, discord.ui.View]] = {}
 
     def descriptions(self) -> dict[str, str]:
         if self._descriptions is None:
@@ -82,6 +85,17 @@ class HelpCog(commands.Cog):
             }
         return self._descriptions
 
+    def page(self, chosen: Topic | None) -> tuple[discord.Embed, discord.ui.View]:
+        """The first page (None) or a topic's, with the select showing it: built on first use."""
+        if chosen is None:
+            return self._start
+        built = self._topics.get(chosen.key)
+        if built is None:
+            built = (topic_embed(chosen, self.descriptions()), sent_as_is(topics_view(chosen.key)))
+            self._topics[chosen.key] = built
+        return built
+
     @app_commands.command(name="help", description="How to begin with Attune, and every command by topic")
     async def help(self, interaction: discord.Interaction[AttuneBot]) -> None:
-        await interaction.response.send_message(embed=self._start, view=topics_view(), ephemeral=True)
+        embed, view = self._start
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)

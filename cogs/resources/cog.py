@@ -1,3 +1,5 @@
+"""/resources: where to find real help, privately; its replies are built once, not per interaction."""
+
 from __future__ import annotations
 
 import discord
@@ -6,6 +8,8 @@ from discord.ext import commands
 
 from bot.client import AttuneBot
 from cogs.resources.render import resources_messages
+
+KEPT_SERVER_TEXTS = 16  # built replies kept for servers' own resources texts (plus the default)
 
 
 async def server_resources_text(bot: AttuneBot, guild_id: int | None) -> str | None:
@@ -22,7 +26,12 @@ async def server_resources_text(bot: AttuneBot, guild_id: int | None) -> str | N
 
 async def send_resources(bot: AttuneBot, interaction: discord.Interaction[AttuneBot]) -> None:
     """Every resources message, privately: the first as the answer (or a followup), the rest after."""
-    messages = resources_messages(bot.content, await server_resources_text(bot, interaction.guild_id))
+    server_text = await server_resources_text(bot, interaction.guild_id)
+    cog = bot.get_cog(ResourcesCog.__cog_name__)
+    if isinstance(cog, ResourcesCog):
+        messages = cog.messages(server_text)
+    else:
+        messages = resources_messages(bot.content, server_text)
     for embeds in messages:
         if interaction.response.is_done():
             await interaction.followup.send(embeds=embeds, ephemeral=True)
@@ -33,6 +42,20 @@ async def send_resources(bot: AttuneBot, interaction: discord.Interaction[Attune
 class ResourcesCog(commands.Cog):
     def __init__(self, bot: AttuneBot) -> None:
         self.bot = bot
+        # Built once, not per interaction: the content does not change while the bot runs, and a
+        # server's own text changes rarely (the last few seen are kept, keyed by the text itself).
+        self._built: dict[str | None, list[list[discord.Embed]]] = {
+            None: resources_messages(bot.content, None)
+        }
+
+    def messages(self, server_text: str | None) -> list[list[discord.Embed]]:
+        """The resources messages with this server text (None: none set), built once each."""
+        built = self._built.get(server_text)
+        if built is None:
+            if len(self._built) >= KEPT_SERVER_TEXTS:
+                del self._built[next(key for key in self._built if key is not None)]
+            built = self._built[server_text] = resources_messages(self.bot.content, server_text)
+        return built
 
     @app_commands.command(
         name="resources", description="Where to find real help: safety, hotlines, counselling"
