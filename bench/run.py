@@ -1,7 +1,7 @@
 """`python -m bench`: every benchmark against the tests' fake Discord, then bench/RESULTS.md.
 
-    python -m bench            the full run (about 10 minutes on 2 cores)
-    python -m bench --quick    scaled down, a couple of minutes
+    python -m bench            the full run (long: benchmark 3 alone takes about 18 minutes)
+    python -m bench --quick    scaled down, under 3 minutes
     python -m bench --smoke    the smallest path through every benchmark (the test suite runs it)
 
 Generated data lives in bench/.work/ (git-ignored). Figures are medians and p99s over several
