@@ -17,12 +17,13 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from bench.scenario import Scenario
 from bench.world import running_fake
+from tests.fake_discord.server import pointing_discord_py_at
 
 REPO = Path(__file__).resolve().parent.parent
 # What the bot's side may ask of the fake's process: Scenario's methods, nothing else.
@@ -72,22 +73,9 @@ class FakeApart:
             raise RuntimeError(f"the fake's process failed {operation}: {answer['error']}")
         return answer["result"]
 
-    @contextlib.contextmanager
-    def patch_discord_py(self) -> Iterator[None]:
+    def patch_discord_py(self) -> contextlib.AbstractContextManager[None]:
         """Point discord.py's REST base and gateway at the fake's process."""
-        import discord.gateway
-        import discord.http
-        import yarl
-
-        old_base = discord.http.Route.BASE
-        old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-        discord.http.Route.BASE = self.api_base
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
-        try:
-            yield
-        finally:
-            discord.http.Route.BASE = old_base
-            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+        return pointing_discord_py_at(self.api_base, self.gateway_url)
 
     async def stop(self) -> None:
         if self._writer is not None:

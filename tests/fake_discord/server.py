@@ -54,6 +54,25 @@ def unknown(what: str, code: int) -> DiscordError:
     return DiscordError(404, code, f"Unknown {what}")
 
 
+@contextlib.contextmanager
+def pointing_discord_py_at(api_base: str, gateway_url: str) -> Iterator[None]:
+    """discord.py's REST base and gateway pointed at a fake (this process's, or one in another
+    process) for the duration, then put back."""
+    import discord.gateway
+    import discord.http
+    import yarl
+
+    old_base = discord.http.Route.BASE
+    old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    discord.http.Route.BASE = api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+    try:
+        yield
+    finally:
+        discord.http.Route.BASE = old_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+
+
 @dataclass
 class RecordedRequest:
     method: str
@@ -205,22 +224,9 @@ class FakeDiscord(DriverMixin):
     def gateway_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
-    @contextlib.contextmanager
-    def patch_discord_py(self) -> Iterator[None]:
+    def patch_discord_py(self) -> contextlib.AbstractContextManager[None]:
         """Point discord.py's REST base (also used by its interaction webhook adapter) and gateway here."""
-        import discord.gateway
-        import discord.http
-        import yarl
-
-        old_base = discord.http.Route.BASE
-        old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-        discord.http.Route.BASE = self.api_base
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
-        try:
-            yield
-        finally:
-            discord.http.Route.BASE = old_base
-            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+        return pointing_discord_py_at(self.api_base, self.gateway_url)
 
     # ------------------------------------------------------------------ gateway facade
     @property
