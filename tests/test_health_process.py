@@ -5,50 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.harness import TEST_KEY
+from tests.support.processes import bot_environment, spawn_bot
 
 pytestmark = pytest.mark.slow  # starts the real `python -m bot` process, and `python -m bot health`
 
-REPO = Path(__file__).resolve().parents[1]
 DISPATCHER = "attune:checkins:dispatch"
-
-
-def environment(fake: Any, database: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DISCORD_", "DATA"))}
-    env.update(
-        DISCORD_TOKEN=fake.token,
-        DISCORD_API_BASE=fake.api_base,
-        DATABASE_URL=f"sqlite:///{database}",
-        DATA_ENCRYPTION_KEY=TEST_KEY,
-        PYTHONPATH=str(REPO),
-    )
-    return env
 
 
 async def health(database: Path, cwd: Path, *options: str) -> tuple[int, str]:
     """Run `python -m bot health` as an operator (or a container's HEALTHCHECK) would: no token."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DISCORD_", "DATA"))}
-    env.update(DATABASE_URL=f"sqlite:///{database}", PYTHONPATH=str(REPO))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "health",
-        *options,
-        cwd=cwd,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await spawn_bot("health", *options, cwd=cwd, env=bot_environment(database))
     out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert err == b"", err.decode()
     lines = out.decode().splitlines()
@@ -68,14 +41,8 @@ async def test_health_of_a_real_bot_healthy_then_disconnected_then_back_then_kil
     fake_discord: Any, world: Any, tmp_path: Path
 ) -> None:
     fake, database = fake_discord, tmp_path / "attune.db"
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=tmp_path,
-        env=environment(fake, database),
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+    process = await spawn_bot(
+        cwd=tmp_path, env=bot_environment(database, fake), stdout=asyncio.subprocess.DEVNULL
     )
     release: asyncio.Event | None = None
     try:
@@ -125,14 +92,8 @@ async def test_after_sigterm_the_heartbeat_is_marked_stopped_and_health_says_no_
     fake_discord: Any, world: Any, tmp_path: Path
 ) -> None:
     fake, database = fake_discord, tmp_path / "attune.db"
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=tmp_path,
-        env=environment(fake, database),
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+    process = await spawn_bot(
+        cwd=tmp_path, env=bot_environment(database, fake), stdout=asyncio.subprocess.DEVNULL
     )
     try:
         await fake.wait_for(lambda: beat(database).get("gateway", {}).get("connected"), timeout=60)

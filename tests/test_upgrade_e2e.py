@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +17,9 @@ import pytest
 
 from bot.db import Database
 from bot.db.database import available_migrations
-from tests.support.harness import TEST_KEY
+from tests.support.processes import bot_environment, spawn_bot
 
 pytestmark = pytest.mark.slow  # starts the real `python -m bot` process
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 async def database_from_a_newer_attune(path: Path) -> int:
@@ -51,23 +47,7 @@ async def test_an_older_attune_refuses_a_newer_schema_with_exit_2_and_leaves_it_
     newer = await database_from_a_newer_attune(path)
     before = digest(path)
 
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DISCORD_", "DATA"))}
-    env.update(
-        DISCORD_TOKEN=fake_discord.token,
-        DISCORD_API_BASE=fake_discord.api_base,
-        DATABASE_URL=f"sqlite:///{path}",
-        DATA_ENCRYPTION_KEY=TEST_KEY,
-        PYTHONPATH=str(REPO),
-    )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await spawn_bot(cwd=tmp_path, env=bot_environment(path, fake_discord))
     try:
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     finally:
