@@ -72,4 +72,8 @@ async def test_a_stranger_can_neither_open_nor_save(checkins: CheckinService, da
     round_, _ = await checkins.round_for_partner(7, ALICE)
     with pytest.raises(UserFacingError):
         await checkins.answer(round_, CAROL, 3, "Not mine to give")
+    # A stranger's empty, over-long or moodless answer is refused as not theirs, not judged as an answer.
+    for mood, body in ((3, "   "), (3, "x" * 5000), (9, "Not mine")):
+        with pytest.raises(NotFound, match="belongs to someone else"):
+            await checkins.answer(round_, CAROL, mood, body)
     assert await database.fetchval("SELECT count(*) FROM checkin_answers") == 0

@@ -349,6 +349,10 @@ class CheckinService(CheckinRounds):
         one of the round's partners and that it is open. Only when nothing was saved is the round
         read, to say why: someone else's round (as round_for_partner says it) or a closed one."""
         text = body.strip()
+        if not text or len(text) > ANSWER_MAX or not 1 <= mood <= 5:
+            # A refusal about the answer itself is for a partner only: a stranger is told it is
+            # not theirs, as before this path stopped reading first (one read, only on this path).
+            await self.round_for_partner(round_id, user_id)
         if not text:
             raise UserFacingError(
                 "Your answer was empty, so I didn't save anything. Write a few words and try again."
