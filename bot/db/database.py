@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.db.quick_reads import QuickReads
 from bot.errors import SaveFailed
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,7 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._connection: aiosqlite.Connection | None = None
+        self._quick: QuickReads | None = None
         self._lock = asyncio.Lock()
         self._lock_file: int | None = None
 
@@ -169,6 +171,8 @@ class Database:
             await self._connection.execute("PRAGMA journal_mode = WAL")
             await self._connection.execute("PRAGMA foreign_keys = ON")
             await self._connection.execute("PRAGMA synchronous = NORMAL")
+            if str(self.path) != ":memory:":  # a second connection would open another database
+                self._quick = QuickReads(self.path)
         except sqlite3.DatabaseError as exc:
             await self.close()
             raise DatabaseError(self._damaged_message(str(exc))) from None
@@ -178,6 +182,9 @@ class Database:
 
     async def close(self) -> None:
         async with self._lock:
+            if self._quick is not None:
+                self._quick.close()
+                self._quick = None
             if self._connection is not None:
                 await self._connection.close()
                 self._connection = None
@@ -298,6 +305,16 @@ class Database:
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         return await self._statement(sql, lambda tx: tx.fetchval(sql, params))
+
+    async def lookup(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """One row by an indexed key, read on the event loop (bot/db/quick_reads.py): no thread hop.
+        Not inside a transaction of the caller's; when SQLite is busy, the ordinary path instead."""
+        if self._quick is not None:
+            try:
+                return self._quick.row(sql, params)
+            except sqlite3.OperationalError:
+                pass
+        return await self.fetchone(sql, params)
 
     async def _statement(self, sql: str, run: Callable[[Transaction], Awaitable[T]]) -> T:
         """One statement in autocommit mode: it committed when this returns, and a statement that

@@ -17,6 +17,13 @@ _ROUND_COLUMNS = (
     "post_attempts, posted_at, remind_at, closes_at, revealed_at, reveal_message_id, claimed_by, "
     "reveal_attempts, next_attempt_at, started_by, revealed_by, nudge_to"
 )
+_ROUND_FOR_PARTNER = (
+    f"SELECT {', '.join(f'r.{column}' for column in _ROUND_COLUMNS.split(', '))}, "
+    "a.mood AS answer_mood, a.body_sealed AS answer_body_sealed, a.answered_at AS answer_answered_at, "
+    "a.edited_at AS answer_edited_at FROM checkin_rounds r "
+    "JOIN couple_members m ON m.couple_id = r.couple_id AND m.user_id = ? "
+    "LEFT JOIN checkin_answers a ON a.round_id = r.id AND a.user_id = m.user_id WHERE r.id = ?"
+)
 
 
 class CheckinRepository(ScheduleRepository):
@@ -282,14 +289,8 @@ class CheckinRepository(ScheduleRepository):
     async def round_for_partner(self, round_id: int, user_id: int) -> tuple[Round, Answer | None] | None:
         """The round with this person's own answer so far, in one query; None when there is no such
         round or `user_id` is not one of its couple's partners (someone else's round)."""
-        row = await self._db.fetchone(
-            f"SELECT {', '.join(f'r.{column}' for column in _ROUND_COLUMNS.split(', '))}, "
-            "a.mood AS answer_mood, a.body_sealed AS answer_body_sealed, a.answered_at AS answer_answered_at, "
-            "a.edited_at AS answer_edited_at FROM checkin_rounds r "
-            "JOIN couple_members m ON m.couple_id = r.couple_id AND m.user_id = ? "
-            "LEFT JOIN checkin_answers a ON a.round_id = r.id AND a.user_id = m.user_id WHERE r.id = ?",
-            (user_id, round_id),
-        )
+        # On the event loop (Database.lookup): the Answer button waits for nothing else.
+        row = await self._db.lookup(_ROUND_FOR_PARTNER, (user_id, round_id))
         if row is None:
             return None
         earlier = None
