@@ -26,6 +26,7 @@ from bot.crypto import Cipher
 from bot.db import Database
 from bot.errors import StartupError
 from bot.heartbeat import Heartbeat, heartbeat_path
+from bot.idle_gc import IdleCollector
 from bot.inflight import InFlight, counting_parser
 from bot.keycheck import verify_data_key
 from bot.membership import MembershipChecks
@@ -105,6 +106,7 @@ class AttuneBot(commands.Bot):
         self.setup_runs = 0  # start-up work happens once per process, never again on RESUME
         # Every task an event or a job starts is counted, so shutdown and tests can wait for it.
         self.inflight = InFlight()
+        self.idle_gc = IdleCollector(lambda: self.inflight.busy)
         parsers = self._connection.parsers
         for event, parse in list(parsers.items()):
             parsers[event] = counting_parser(parse)
@@ -151,6 +153,7 @@ class AttuneBot(commands.Bot):
         self.backups.install(self.scheduler)
         self.scheduler.start()
         freeze_startup_heap()
+        self.idle_gc.start()
         log.info(
             "Attune is set up: %d extensions, schema %d",
             len(self.extension_names),
@@ -204,6 +207,7 @@ class AttuneBot(commands.Bot):
             self.scheduler.shutdown(wait=False)
         await super().close()
         await self.heartbeat.stop()
+        await self.idle_gc.stop()
         await asyncio.to_thread(self.metrics.stop)  # waits for the server thread's poll to notice
         self.inflight.uninstall()
 
