@@ -426,6 +426,7 @@ async def test_a_burst_posts_every_round_once_before_any_nudge_and_stays_under_t
     import bot.services.checkins as checkins_service
     import cogs.checkins.dispatch as dispatch
 
+    monkeypatch.setattr(checkins_service, "FIRST_DUE_BATCH", 1)  # a small first batch, then larger ones
     monkeypatch.setattr(checkins_service, "DUE_BATCH", 2)
     monkeypatch.setattr(dispatch, "POST_BATCH", 2)
     fake = attune.fake

@@ -16,6 +16,7 @@ import pytest
 
 from bot.db import Database
 from bot.records.prompts import PromptContext, PromptUsage
+from bot.services import checkins as checkins_service
 from bot.services import prompt_choice
 from tests.support.prompts import ALICE, BOB, COUPLE_ID, Simulation, library_with, synthetic_bank
 
@@ -194,8 +195,11 @@ async def test_a_burst_of_couples_reads_usage_in_one_query(database: Database, m
     monkeypatch.setattr(database, "fetchall", counting)
     await sim.days(1)
     assert len(await sim.asked()) == 60
-    assert sum("FROM prompt_usage" in sql for sql in seen) == 1
-    assert sum("FROM couple_prompts" in sql for sql in seen) == 1
+    # One query a batch, not one a couple: the small first batch, then the other ten.
+    batches = 1 + -(-(60 - checkins_service.FIRST_DUE_BATCH) // checkins_service.DUE_BATCH)
+    assert batches == 2
+    assert sum("FROM prompt_usage" in sql for sql in seen) == batches
+    assert sum("FROM couple_prompts" in sql for sql in seen) == batches
 
 
 def test_the_choice_itself_never_repeats_and_spreads_on_any_seed() -> None:

@@ -31,6 +31,8 @@ FALLBACK_PROMPT = "How are you, really, today?"  # a prompt since taken out of t
 OWN_PROMPT_REMOVED = "A question of your own, since removed."
 ANSWER_MAX = 2000
 DUE_BATCH = 500
+# The first batch is small, so the first rounds go out while the rest of a burst is recorded.
+FIRST_DUE_BATCH = 50
 # Checks the partners of these couples against their server; True when it checked anyone.
 CoupleCheck = Callable[[list[int]], Awaitable[bool]]
 
@@ -175,10 +177,11 @@ class CheckinService(CheckinRounds):
         partners are checked against the server); when it checked anyone, the batch is read again,
         so a couple it paused is skipped as any paused couple is."""
         now = self._clock.now()
-        while due := await self._repo.due_schedules(unix(now), DUE_BATCH):
+        size = FIRST_DUE_BATCH
+        while due := await self._repo.due_schedules(unix(now), size):
             couple_ids = sorted({s.couple_id for s in (item.schedule for item in due) if s.couple_id})
             if check_couples is not None and couple_ids and await check_couples(couple_ids):
-                due = await self._repo.due_schedules(unix(now), DUE_BATCH)
+                due = await self._repo.due_schedules(unix(now), size)
                 if not due:
                     break
             plans: list[Occurrence] = []
@@ -196,8 +199,9 @@ class CheckinService(CheckinRounds):
                 if reset:
                     resets.add(plan.owner)
             yield await self._repo.apply(plans, unix(now), resets)
-            if len(due) < DUE_BATCH:
+            if len(due) < size:
                 break
+            size = DUE_BATCH
 
     def _plan(
         self,
