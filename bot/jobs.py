@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar, Self
 
@@ -16,9 +17,14 @@ if TYPE_CHECKING:
     from bot.client import AttuneBot
 
 
+# Set while a job's own run (and the tasks it starts) executes.
+_IN_A_RUN: ContextVar[bool] = ContextVar("attune_in_a_job_run", default=False)
+
+
 class IntervalJob:
     """A job that runs now and then every `seconds`: one instance at a time, missed runs folded
-    into one, never skipped for being late. A stable id, so installing again replaces it.
+    into one, never skipped for being late, and a run asked for while one is in flight follows it
+    rather than being dropped. A stable id, so installing again replaces it.
 
     The feature that owns it installs it when its cog loads and stops it when the cog unloads."""
 
@@ -29,10 +35,29 @@ class IntervalJob:
         self.run = run
         self.job_id = job_id
         self.seconds = seconds
+        self._running = False
+        self._again = False
+
+    async def _run_once(self) -> None:
+        self._running = True
+        token = _IN_A_RUN.set(True)
+        try:
+            await self.run()
+        finally:
+            _IN_A_RUN.reset(token)
+            self._running = False
+            if self._again:
+                # Asked for while this run was in flight: APScheduler drops a run that would
+                # overlap one (one instance at a time), so it is asked for again once this run's
+                # task is done: the scheduler counts it as running until its own callback ran.
+                self._again = False
+                task = asyncio.current_task()
+                if task is not None:
+                    task.add_done_callback(lambda _: self.run_at(datetime.now(UTC)))
 
     def install(self) -> None:
         self.scheduler.add_job(
-            self.run,
+            self._run_once,
             "interval",
             seconds=self.seconds,
             id=self.job_id,
@@ -48,6 +73,10 @@ class IntervalJob:
         domain clock). Nothing happens when the job is not scheduled (stopped, or removed by a test)."""
         job = self.scheduler.get_job(self.job_id)
         if job is not None:
+            # Only a wake from outside (a schedule changed): a run that asks for itself again,
+            # say because what it failed to record is still due, waits for its interval instead.
+            if self._running and not _IN_A_RUN.get() and when <= datetime.now(UTC):
+                self._again = True
             job.modify(next_run_time=when)
 
     def stop(self) -> None:

@@ -244,7 +244,7 @@ async def test_the_backup_job_is_installed_under_its_stable_id_and_first_looks_a
     started = datetime.now(UTC)
     bot = await harness.start()
     job = bot.scheduler.get_job(JOB_ID)
-    assert job is not None and job.func == bot.backups.run
+    assert job is not None and job.func.__self__.run == bot.backups.run  # through bot.jobs.IntervalJob
     assert job.trigger.interval == timedelta(minutes=5)
     assert job.next_run_time >= started + timedelta(seconds=50)
     await harness.restart()
