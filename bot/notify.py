@@ -4,6 +4,7 @@ delivered becomes a mention in the thread instead, so nobody is told twice or no
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -111,25 +112,35 @@ class Notifier:
     async def dm(self, user_id: int, **kwargs: Any) -> discord.Message | None:
         """Send a DM unless DMs are known to be closed; a 50007 marks them closed (no retries).
         None when it was not delivered."""
+        people = self.bot.services.people
+        # If the person erases their data while this DM is on its way, nothing it learns is kept.
+        mark = people.erasure_mark(user_id)
         route = await self.bot.services.notifications.dm_route(user_id)
         if route is None:
             return None
         try:
-            message = await self._send_dm(user_id, route.channel_id, kwargs)
+            message = await self._send_dm(user_id, route.channel_id, kwargs, mark)
         except discord.Forbidden as error:
             if error.code == DM_CLOSED:
                 self.bot.metrics.dms_refused.inc()
                 now = self.bot.clock.now()
-                await self.bot.services.people.record_dm_failure(user_id, now.date(), unix(now))
+                await people.record_dm_failure(user_id, now.date(), unix(now), mark=mark)
             return None
         except discord.HTTPException:
             log.info("A DM could not be delivered")
             return None
-        # Recorded so /privacy delete can take down what Attune sent this person alone.
-        await self.bot.services.privacy.record_post(user_id, message.channel.id, message.id, kind="dm")
+        # Recorded so /privacy delete can take down what Attune sent this person alone; sent to
+        # someone who erased their data meanwhile, it is taken down now instead.
+        if not await self.bot.services.privacy.record_post(
+            user_id, message.channel.id, message.id, kind="dm", mark=mark
+        ):
+            with contextlib.suppress(discord.HTTPException):
+                await message.delete()
         return message
 
-    async def _send_dm(self, user_id: int, known: int | None, kwargs: dict[str, Any]) -> discord.Message:
+    async def _send_dm(
+        self, user_id: int, known: int | None, kwargs: dict[str, Any], mark: int
+    ) -> discord.Message:
         """One request when the person's DM channel is known; otherwise it is opened (and kept)
         first. A known channel Discord no longer knows (10003) is forgotten, opened afresh, and
         the DM tried once more."""
@@ -148,7 +159,9 @@ class Notifier:
         await self._wait()
         opened = await self.bot.http.start_private_message(user_id)
         channel_id = int(opened["id"])
-        await self.bot.services.people.remember_dm_channel(user_id, channel_id, unix(self.bot.clock.now()))
+        await self.bot.services.people.remember_dm_channel(
+            user_id, channel_id, unix(self.bot.clock.now()), mark=mark
+        )
         return await self._send_to(channel_id, kwargs)
 
     async def _send_to(self, channel_id: int, kwargs: dict[str, Any]) -> discord.Message:

@@ -8,6 +8,7 @@ Requests are read from the fake's own log, so every request the bot made in a ti
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -196,9 +197,52 @@ async def test_erasure_clears_the_kept_dm_channel_and_the_export_leaves_it_out(
         "Discord's routing id: nothing Alice wrote or chose"
     )
 
-    opened = await fake.slash(alice, world.general, "privacy delete")
-    await opened.response()
-    done = await answered(await fake.submit_modal(alice, opened, {"phrase": "delete my data"}))
-    assert "erased" in done.text()
+    await erase(attune, world)
     assert query(attune, "SELECT dm_channel_id FROM people WHERE user_id = ?", alice.id) == []
     assert stored(attune, world.bob) is not None, "the partner's is theirs"
+
+
+async def test_an_erasure_while_a_dm_channel_is_being_opened_stays_whole(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    """Alice erases her data while Discord is opening her DM channel for a nudge: when the channel
+    comes back, it is not kept, and no row of hers reappears."""
+    await erased_while_held(attune, world, r"^/users/@me/channels$", day=2)
+
+    assert query(attune, "SELECT * FROM people WHERE user_id = ?", world.alice.id) == []
+    assert stored(attune, world.bob) is not None, "the partner's channel is still kept"
+
+
+async def test_a_dm_that_lands_after_its_person_erased_their_data_is_taken_down(
+    attune: BotHarness, world: Any, couple: Any
+) -> None:
+    fake, alice = attune.fake, world.alice
+    await round_on(attune, 2)  # her DM channel is known from now on
+    before = len(fake.dm_messages(alice))
+    await erased_while_held(attune, world, rf"^/channels/{fake.dm_channel(alice).id}/messages$", day=3)
+
+    # The erasure took down the DMs it knew of; the nudge that landed after it is gone as well.
+    assert before >= 1 and fake.dm_messages(alice) == []
+    assert query(attune, "SELECT * FROM posted_messages WHERE user_id = ?", alice.id) == []
+    assert query(attune, "SELECT * FROM people WHERE user_id = ?", alice.id) == []
+
+
+async def erase(attune: BotHarness, world: Any) -> None:
+    """Alice erases her data (/privacy delete, the phrase typed) and is told it is erased."""
+    opened = await attune.fake.slash(world.alice, world.general, "privacy delete")
+    await opened.response()
+    done = await answered(await attune.fake.submit_modal(world.alice, opened, {"phrase": "delete my data"}))
+    assert "erased" in done.text()
+
+
+async def erased_while_held(attune: BotHarness, world: Any, path: str, *, day: int) -> None:
+    """Alice erases her data while the dispatcher's POST to `path` (a regex) is in flight on day
+    `day` of March, then the request goes on and the bot settles."""
+    held = attune.fake.hold("POST", path)
+    attune.clock.set(datetime(2026, 3, day, 10, 0, 1, tzinfo=UTC))
+    tick = asyncio.ensure_future(attune.checkin_job.tick())
+    await held.reached()
+    await erase(attune, world)
+    held.release()
+    await tick
+    await attune.settle()

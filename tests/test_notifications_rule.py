@@ -32,11 +32,11 @@ async def test_a_plan_follows_each_persons_settings_and_closed_dms(database: Dat
     await people.set_dm_nudges(BOB, False, 0)
     assert await service.plan([ALICE, BOB], actor_id=None) == Plan(mention=(BOB,), dm=(ALICE,))
 
-    await people.record_dm_failure(ALICE, clock.now().date(), 0)  # her DMs are closed
+    await people.record_dm_failure(ALICE, clock.now().date(), 0, lambda: True)  # her DMs are closed
     assert await service.plan([ALICE, BOB], actor_id=None) == Plan(mention=(ALICE, BOB))
     await people.take_unreachable_notice(ALICE)  # she came back: DMs are tried again
     assert await service.plan([ALICE], actor_id=None) == Plan(dm=(ALICE,))
     for _ in range(DAILY_DM_FAILURE_CAP):
-        await people.record_dm_failure(ALICE, clock.now().date(), 0)
+        await people.record_dm_failure(ALICE, clock.now().date(), 0, lambda: True)
     await people.take_unreachable_notice(ALICE)
     assert await service.plan([ALICE], actor_id=None) == Plan(mention=(ALICE,)), "too many failures today"

@@ -300,6 +300,17 @@ class Database:
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         return await self._statement(sql, lambda tx: tx.fetchone(sql, params))
 
+    async def fetchone_if(
+        self, still_wanted: Callable[[], bool], sql: str, params: Params = ()
+    ) -> sqlite3.Row | None:
+        """The statement, unless `still_wanted()` says no once the connection is this caller's: it
+        is asked after every transaction queued before it has committed (an erasure, say)."""
+
+        async def run(tx: Transaction) -> sqlite3.Row | None:
+            return await tx.fetchone(sql, params) if still_wanted() else None
+
+        return await self._statement(sql, run)
+
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         return await self._statement(sql, lambda tx: tx.fetchall(sql, params))
 

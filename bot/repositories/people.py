@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from sqlite3 import Row
 
@@ -33,9 +34,13 @@ class PeopleRepository:
             (user_id, int(enabled), now),
         )
 
-    async def record_dm_failure(self, user_id: int, today: date, now: int) -> int:
-        """Mark DMs unreachable and count today's failures; returns the count for today."""
-        row = await self._db.fetchone(
+    async def record_dm_failure(
+        self, user_id: int, today: date, now: int, still_wanted: Callable[[], bool]
+    ) -> int | None:
+        """Mark DMs unreachable and count today's failures; returns the count for today (None when
+        `still_wanted` said no: the person's data was erased meanwhile)."""
+        row = await self._db.fetchone_if(
+            still_wanted,
             "INSERT INTO people (user_id, dm_reachable, dm_unreachable_told, dm_failures_day, dm_failures, "
             "created_at) VALUES (?, 0, 0, ?, 1, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET dm_reachable = 0, dm_unreachable_told = 0, "
@@ -45,8 +50,7 @@ class PeopleRepository:
             "RETURNING dm_failures",
             (user_id, today.isoformat(), now),
         )
-        assert row is not None
-        return int(row[0])
+        return None if row is None else int(row[0])
 
     async def dm_failures_on(self, user_id: int, today: date) -> int:
         value = await self._db.fetchval(
@@ -55,8 +59,11 @@ class PeopleRepository:
         )
         return int(value or 0)
 
-    async def remember_dm_channel(self, user_id: int, channel_id: int, now: int) -> None:
-        await self._db.execute(
+    async def remember_dm_channel(
+        self, user_id: int, channel_id: int, now: int, still_wanted: Callable[[], bool]
+    ) -> None:
+        await self._db.fetchone_if(
+            still_wanted,
             "INSERT INTO people (user_id, dm_channel_id, created_at) VALUES (?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET dm_channel_id = excluded.dm_channel_id",
             (user_id, channel_id, now),

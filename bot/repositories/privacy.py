@@ -10,6 +10,8 @@ exported and erased too, so a new feature cannot silently fall outside /privacy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.db import Transaction
 from bot.records.privacy import Erasure, MessageRef, RevealLeft
 from bot.repositories.privacy_export import ExportRepository, other_tables
@@ -20,8 +22,17 @@ class PrivacyRepository(ExportRepository):
 
     # -- recording what was posted ------------------------------------------------------------
 
-    async def record_post(self, user_id: int, channel_id: int, message_id: int, kind: str, now: int) -> None:
-        await self._db.execute(
+    async def record_post(
+        self,
+        user_id: int,
+        channel_id: int,
+        message_id: int,
+        kind: str,
+        now: int,
+        still_wanted: Callable[[], bool],
+    ) -> None:
+        await self._db.fetchone_if(
+            still_wanted,
             "INSERT INTO posted_messages (user_id, channel_id, message_id, kind, posted_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id, message_id) DO NOTHING",
             (user_id, channel_id, message_id, kind, now),

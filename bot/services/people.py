@@ -25,6 +25,9 @@ class PeopleService:
         self._repo = repository
         # None until loaded: then every question goes to the database, as before.
         self._owed: set[int] | None = None
+        # How many times each person's data was erased in this process: a DM on its way when it
+        # happened must not write anything of theirs back (see `erasure_mark`).
+        self._erasures: dict[int, int] = {}
 
     async def load_owed_notices(self) -> None:
         """Read who is owed the notice (once, at start, after the migrations)."""
@@ -44,16 +47,33 @@ class PeopleService:
     async def set_dm_nudges(self, user_id: int, enabled: bool, now: int) -> None:
         await self._repo.set_dm_nudges(user_id, enabled, now)
 
-    async def record_dm_failure(self, user_id: int, today: date, now: int) -> int:
-        """Mark DMs unreachable and count today's failures; returns the count for today."""
-        count = await self._repo.record_dm_failure(user_id, today, now)
+    def erasure_mark(self, user_id: int) -> int:
+        """Taken before a DM goes out and handed back with what it learned: if the person's data
+        was erased meanwhile, nothing is written (the write checks once the database is its own,
+        after the erasure's transaction; bot/db/database.py `fetchone_if`)."""
+        return self._erasures.get(user_id, 0)
+
+    def not_erased_since(self, user_id: int, mark: int | None) -> bool:
+        return mark is None or self.erasure_mark(user_id) == mark
+
+    async def record_dm_failure(self, user_id: int, today: date, now: int, *, mark: int | None = None) -> int:
+        """Mark DMs unreachable and count today's failures; returns the count for today (0 when
+        the person's data was erased since `mark`: nothing was recorded)."""
+        count = await self._repo.record_dm_failure(
+            user_id, today, now, lambda: self.not_erased_since(user_id, mark)
+        )
+        if count is None:
+            return 0
         if self._owed is not None:
             self._owed.add(user_id)
         return count
 
-    async def remember_dm_channel(self, user_id: int, channel_id: int, now: int) -> None:
-        """The DM channel Discord opened for this person: later DMs go straight to it."""
-        await self._repo.remember_dm_channel(user_id, channel_id, now)
+    async def remember_dm_channel(self, user_id: int, channel_id: int, now: int, *, mark: int) -> None:
+        """The DM channel Discord opened for this person: later DMs go straight to it (unless
+        their data was erased since `mark`)."""
+        await self._repo.remember_dm_channel(
+            user_id, channel_id, now, lambda: self.not_erased_since(user_id, mark)
+        )
 
     async def forget_dm_channel(self, user_id: int, channel_id: int) -> None:
         """Discord no longer knows this DM channel (10003): the next DM opens one afresh."""
@@ -69,6 +89,8 @@ class PeopleService:
         return taken
 
     def forget(self, user_id: int) -> None:
-        """The person's row is gone (erasure): nothing is owed to them any more."""
+        """The person's row is gone (erasure): nothing is owed to them any more, and a DM that was
+        on its way writes nothing of theirs back."""
+        self._erasures[user_id] = self._erasures.get(user_id, 0) + 1
         if self._owed is not None:
             self._owed.discard(user_id)
