@@ -51,10 +51,14 @@ class BotSideClock:
 
 
 class GcWatch:
-    """Counts the cyclic garbage collector's runs (by generation) and their pauses while installed."""
+    """Counts the cyclic garbage collector's runs (by generation) and their pauses while installed,
+    and how many of them ran while an interaction was being timed (`timing` set by the caller):
+    only those land on a figure. The bot collects while idle (bot/idle_gc.py)."""
 
     def __init__(self) -> None:
         self.runs: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self.during: dict[int, int] = {0: 0, 1: 0, 2: 0}
+        self.timing = False
         self._started = 0.0
 
     def _callback(self, phase: str, info: dict[str, int]) -> None:
@@ -62,6 +66,8 @@ class GcWatch:
             self._started = time.perf_counter()
         else:
             self.runs[info["generation"]].append(time.perf_counter() - self._started)
+            if self.timing:
+                self.during[info["generation"]] += 1
 
     def install(self) -> None:
         gc.callbacks.append(self._callback)
@@ -75,7 +81,8 @@ class GcWatch:
         for generation, pauses in self.runs.items():
             if pauses:
                 parts.append(
-                    f"generation {generation}: {len(pauses)} ({sum(pauses) / len(pauses) * 1000:.2f} ms "
-                    f"on average, {max(pauses) * 1000:.2f} ms at most)"
+                    f"generation {generation}: {len(pauses)}, {self.during[generation]} of them during "
+                    f"a timed interaction ({sum(pauses) / len(pauses) * 1000:.2f} ms on average, "
+                    f"{max(pauses) * 1000:.2f} ms at most)"
                 )
         return f"over {interactions:,} interactions, " + ("; ".join(parts) or "none")

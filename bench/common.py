@@ -50,7 +50,7 @@ class Scale:
 
 
 FULL = Scale("full", 3.0, 10_000, 1_000_000, 1_000_000, 5, 60, 1_000, 200, 5, 10_000, 1_000_000, 3, 200)
-QUICK = Scale("quick", 3.0, 2_000, 100_000, 100_000, 3, 25, 300, 200, 3, 1_000, 100_000, 2, 100)
+QUICK = Scale("quick", 3.0, 2_000, 100_000, 100_000, 3, 60, 300, 200, 3, 1_000, 100_000, 2, 100)
 SMOKE = Scale("smoke", 0.5, 50, 2_000, 2_000, 1, 3, 20, 20, 1, 40, 200, 1, 10)
 
 
@@ -137,8 +137,8 @@ class DueWorld:
         on the monotonic clock."""
         bot = self.harness.running
         dispatcher = checkin_job(bot)
-        # Between two runs of the dispatcher: a wake() while a run is in flight is skipped by the
-        # scheduler (one instance at a time), and the burst would wait for the 30 s safety run.
+        # Between two runs of the dispatcher, so the burst starts from an idle dispatcher (a wake()
+        # during a run would start the burst only when that run ends: bot/jobs.py).
         state = bot.heartbeat.jobs.get(dispatcher.job_id)
         deadline = time.monotonic() + 60
         while state is not None and time.monotonic() < deadline:

@@ -64,6 +64,8 @@ async def bench_interactions(scale: Scale) -> tuple[Section, Section, Section]:
         checkin_answers=scale.checkin_answers,
         real_user_ids=(ids["alice"], ids["bob"], *ids["writers"]),
         now=int(time.time()),
+        # A bot that has been running a while: the monthly check-up offers are not all due at once.
+        checkup_offered_days_ago=7,
     )
     run_dir = fresh_dir("interactions")
     template = run_dir / "seed.db"
@@ -190,7 +192,9 @@ async def attune(run: Run, home: int, base: Summary) -> None:
             for key, name in STEPS.items():
                 await asyncio.sleep(PAUSE)  # and the follow-ups of the one before go out
                 before = STATEMENTS.count
+                collector.timing = True
                 value = await run.timed(name if n >= WARM_UP else "warm-up", "step", key=key, n=n)
+                collector.timing = False
                 if n >= WARM_UP:
                     latencies[key].append(value)
                     statements[key].append(STATEMENTS.count - before)
@@ -238,8 +242,9 @@ async def attune(run: Run, home: int, base: Summary) -> None:
             "dispatcher's tick is timed in section 5)."
         )
         section.facts.append(
-            "Python's cyclic garbage collector in the bot's process during the timed interactions "
-            f"(each pause lands on whatever runs then): {collector.describe(run.samples * len(STEPS))}."
+            "Python's cyclic garbage collector in the bot's process while the interactions were timed "
+            "(the bot collects while nothing is in flight, bot/idle_gc.py; a collection during an "
+            f"interaction pauses it): {collector.describe(run.samples * len(STEPS))}."
         )
         seen = await side.call("report")
         section.facts.append(
