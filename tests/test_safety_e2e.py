@@ -22,7 +22,7 @@ import pytest
 from bot.content import ContentLibrary, Prompt
 from bot.records.prompts import PromptUsage
 from bot.services.prompt_choice import Choice
-from tests.support.couples import pair
+from tests.support.couples import pair, query
 from tests.support.harness import BotHarness
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday, midday
@@ -200,6 +200,12 @@ async def test_the_monthly_checkup_dm_waits_for_the_first_month_then_comes_month
     await tick_at(paired_at + timedelta(days=30, minutes=5))
     assert [m.content for m in nudges(world.alice)] == [nudge]
     assert nudges(world.bob) == []
+    # Sent like every DM: to her kept DM channel, and kept for /privacy delete to take down.
+    sent = nudges(world.alice)[0]
+    kept = query(attune, "SELECT dm_channel_id FROM people WHERE user_id = ?", world.alice.id)
+    assert [row[0] for row in kept] == [int(sent["channel_id"])]
+    kinds = query(attune, "SELECT kind FROM posted_messages WHERE message_id = ?", int(sent["id"]))
+    assert [row[0] for row in kinds] == ["dm"]
     await tick_at(paired_at + timedelta(days=30, hours=7))  # 01:55 UTC, 10:55 in Tokyo
     assert len(nudges(world.alice)) == 1 and [m.content for m in nudges(world.bob)] == [nudge]
     await tick_at(paired_at + timedelta(days=45))

@@ -179,13 +179,14 @@ class PairCog(commands.Cog):
             "private space for the two of you. Only you can answer, and only you can see this. "
             f"This invitation is open until <t:{invitation.expires_at}:f>."
         )
+        mark = self.bot.services.people.erasure_mark(partner.id)  # nothing kept if they erase meanwhile
         try:
             return await partner.send(text, view=invitation_view(invitation.id)), False
         except discord.Forbidden as exc:
             if exc.code == DM_CLOSED:
                 self.bot.metrics.dms_refused.inc()
                 now = self.bot.clock.now()
-                await self.bot.services.people.record_dm_failure(partner.id, now.date(), unix(now))
+                await self.bot.services.people.record_dm_failure(partner.id, now.date(), unix(now), mark=mark)
                 return None, True
             log.info("Could not DM invitation %s (%s)", invitation.id, exc.code)
         except discord.HTTPException as exc:

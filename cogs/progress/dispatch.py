@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.clock import unix
 from bot.jobs import JobCog
+from bot.notify import Notifier
 from bot.ui import ATTUNE_COLOUR
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 
 JOB_ID = "attune:progress:weekly"
 INTERVAL_SECONDS = 60
-DM_CLOSED = 50007
 OWN_WEEK = (
     "What each of you does on your own (exercises, journal, check-ups) stays with you: "
     "`/progress show` shows you yours, privately."
@@ -134,15 +133,12 @@ class ProgressDispatcher(JobCog):
     async def _offer_checkup(self, user_id: int) -> None:
         """A gentle private note by DM, once a month from the end of the couple's first month on
         (who is due, and when, is the service's rule: `checkup_offers_due`)."""
-        now = self.service.now()
         if not await self.service.claim_monthly_offer(user_id):
             return
-        try:
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            await user.send(self.bot.content.checkup.monthly_nudge.strip())
-        except discord.Forbidden as error:
-            if error.code == DM_CLOSED:
-                self.bot.metrics.dms_refused.inc()
-                await self.bot.services.people.record_dm_failure(user_id, now.date(), unix(now))
-        except discord.HTTPException:
+        # Like every DM: straight to their kept DM channel, closed DMs recorded, and kept for
+        # /privacy delete to take down.
+        if (
+            await Notifier(self.bot).dm(user_id, content=self.bot.content.checkup.monthly_nudge.strip())
+            is None
+        ):
             log.info("A checkup offer could not be delivered")
