@@ -23,10 +23,10 @@ from bench.world import RequestLog, kinds
 
 # Rounds in the nudges-on burst, per scale (3 requests a round: 30,000 requests, 12.5 minutes at
 # full scale). Kept here rather than in Scale so the shared scales stay as they are.
-NUDGED_ROUNDS = {"full": 10_000, "quick": 500, "smoke": 20}
+NUDGED_ROUNDS = {"full": 10_000, "quick": 400, "smoke": 20}
 # The nudges-off burst at --quick is smaller than Scale.burst_rounds so the section, nudges-on
 # burst included, still takes about what it did (--quick stays under 3 minutes in all).
-QUICK_PLAIN_ROUNDS = 500
+QUICK_PLAIN_ROUNDS = 400
 OPEN_DM = "POST /users/@me/channels"
 
 
