@@ -1,11 +1,12 @@
-"""The fake Discord in a process of its own (benchmark 1), driven over a loopback control channel.
+"""The fake Discord in a process of its own (benchmarks 1 and 2), driven over a loopback control channel.
 
 As in production, the bot and Discord are two processes: the fake's work (its gateway, its HTTP
 server, checking every request against Discord's OpenAPI spec) no longer shares the bot's event
-loop, so benchmark 1 measures the bot. `python -m bench.apart` is the fake's process: it starts the
-tests' fake (rate limits and spec checks on), prints one JSON line (its control port, token and
-URLs) and then answers one JSON line per request on the control port: a Scenario method
-(bench/scenario.py) by name, with its arguments, answered with its result or the error.
+loop, so benchmarks 1 and 2 measure the bot. `python -m bench.apart` is the fake's process: it
+starts the tests' fake (rate limits and spec checks on), prints one JSON line (its control port,
+token and URLs) and then answers one JSON line per request on the control port: a Scenario method
+(bench/scenario.py, benchmark 1) or a LoadScenario method (bench/load_scenario.py, benchmark 2) by
+name, with its arguments, answered with its result or the error.
 `FakeApart` is the bot's side of it: start, call, stop, and the attributes the harness needs.
 """
 
@@ -17,17 +18,28 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from bench.load_scenario import LoadScenario
 from bench.scenario import Scenario
 from bench.world import running_fake
 from tests.fake_discord.server import pointing_discord_py_at
 
 REPO = Path(__file__).resolve().parent.parent
-# What the bot's side may ask of the fake's process: Scenario's methods, nothing else.
+# What the bot's side may ask of the fake's process: Scenario's methods (benchmark 1) and
+# LoadScenario's (benchmark 2), nothing else.
 OPERATIONS = frozenset({"build", "validate", "ping", "pair", "checkin_now", "round_posted", "step", "report"})
+LOAD_OPERATIONS = frozenset({"load_build", "load_watch", "load_wave", "load_wait", "load_report"})
+
+
+def operation_of(name: Any, scenario: Scenario, load: LoadScenario) -> Callable[..., Awaitable[Any]]:
+    """The method a request names, on whichever of the two worlds has it."""
+    if name not in OPERATIONS | LOAD_OPERATIONS:
+        raise ValueError(f"no operation {name!r}")
+    method: Callable[..., Awaitable[Any]] = getattr(load if name in LOAD_OPERATIONS else scenario, name)
+    return method
 
 
 class FakeHere:
@@ -44,7 +56,7 @@ class FakeHere:
 
 class FakeApart:
     """The bot's side of the fake's own process: what the harness needs (token, URLs, `settle`,
-    patching discord.py) and `call`, one Scenario method at a time."""
+    patching discord.py) and `call`, one Scenario or LoadScenario method at a time."""
 
     def __init__(self, process: asyncio.subprocess.Process, info: dict[str, Any]) -> None:
         self.process = process
@@ -138,7 +150,7 @@ async def fake_apart(log: Path) -> AsyncIterator[FakeApart]:
 
 async def serve() -> None:
     async with running_fake() as fake:
-        scenario = Scenario(fake)
+        scenario, load = Scenario(fake), LoadScenario(fake)
         done = asyncio.Event()
 
         async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -146,9 +158,8 @@ async def serve() -> None:
                 request = json.loads(line)
                 operation = request.get("op")
                 try:
-                    if operation not in OPERATIONS:
-                        raise ValueError(f"no operation {operation!r}")
-                    reply = {"result": await getattr(scenario, operation)(**request.get("args", {}))}
+                    method = operation_of(operation, scenario, load)
+                    reply = {"result": await method(**request.get("args", {}))}
                 except Exception:
                     reply = {"error": traceback.format_exc(limit=8)}
                 writer.write(json.dumps(reply).encode() + b"\n")

@@ -123,14 +123,10 @@ def monotonic_of(wall: float) -> float:
 
 
 @dataclass
-class DueWorld:
-    """The fake, the Attune bot on a seeded database, and the couples whose rounds fall due."""
+class DueBot:
+    """The Attune bot on a seeded database, started on real time, whose rounds can be made due."""
 
-    fake: FakeDiscord
     harness: BotHarness
-    general: Any
-    people: list[Any]
-    threads: list[Any]
 
     async def fall_due(self, count: int, lead: float = 2.0) -> float:
         """Make the first `count` schedules fall due at the next whole second `lead` s away; returns it
@@ -153,6 +149,62 @@ class DueWorld:
         return monotonic_of(float(due))
 
 
+@dataclass
+class DueWorld(DueBot):
+    """The fake, the Attune bot on a seeded database, and the couples whose rounds fall due."""
+
+    fake: FakeDiscord
+    general: Any
+    people: list[Any]
+    threads: list[Any]
+
+
+def due_spec(
+    couples: int,
+    *,
+    guild_id: int,
+    channel_id: int,
+    people_ids: list[int],
+    thread_ids: list[int],
+    dm_nudges: bool,
+    dm_channel_ids: list[int] | None = None,
+) -> SeedSpec:
+    """The seed of `due_world`: each couple a thread and a schedule due in a day; real people (if
+    any) offered their monthly check-up a week ago."""
+    return SeedSpec(
+        couples=couples,
+        schedules=couples,
+        real_user_ids=people_ids,
+        real_thread_ids=thread_ids,
+        guild_id=guild_id,
+        channel_id=channel_id,
+        now=int(time.time()),
+        later_due_at=int(time.time()) + 86_400,
+        dm_nudges=dm_nudges,
+        checkup_offered_days_ago=7 if people_ids else None,
+        dm_channel_ids=dm_channel_ids or [],
+    )
+
+
+@contextlib.asynccontextmanager
+async def attune_due(fake: Any, name: str, spec: SeedSpec) -> AsyncIterator[DueBot]:
+    """Seed `spec` into a fresh work folder and start Attune on it, on real time, against `fake`
+    (this process's FakeDiscord, or bench/apart.py's FakeApart for a fake in its own process)."""
+    run_dir = fresh_dir(name)
+    await asyncio.to_thread(seed, run_dir / "data" / "attune.db", cipher(), spec, prompt_ids())
+    settings = make_settings(fake, run_dir / "data", discord_guild_id=spec.guild_id, log_level="WARNING")
+    harness = BotHarness(fake, settings, SystemClock(), scheduled_jobs=True)  # type: ignore[arg-type]
+    await harness.start(timeout=120)
+    # A fresh session checks who is still in the server (op 8, 100 people a request, and the
+    # gateway allows about 2 a second) and the dispatcher waits for that, up to 30 s, before it
+    # posts: part of starting, not of the burst a benchmark then measures.
+    await harness.running.membership.settled(60)
+    try:
+        yield DueBot(harness)
+    finally:
+        await harness.stop()
+
+
 @contextlib.asynccontextmanager
 async def due_world(
     name: str,
@@ -162,41 +214,27 @@ async def due_world(
     dm_nudges: bool | None = None,
     dm_channels_known: bool = False,
 ) -> AsyncIterator[DueWorld]:
-    """The set-up benchmarks 2 and 3 share: `couples` couples, each with a thread and a schedule due in a
-    day (dm nudges on only when the couples are real people, unless `dm_nudges` says), and Attune
-    started on real time. Real people are members of the server (a couple whose partners are not is
-    paused at start) and were offered their monthly check-up a week ago (else every one of them is
-    offered it by DM at start, whatever is being measured). `dm_channels_known`: each person's DM
-    channel is already open and kept in the database (as after the first week): a nudge is one request."""
+    """The set-up benchmark 3 uses (benchmark 2 builds the same with the fake in its own process):
+    `couples` couples, each with a thread and a schedule due in a day (dm nudges on only when the
+    couples are real people, unless `dm_nudges` says), and Attune started on real time. Real people
+    are members of the server (a couple whose partners are not is paused at start) and were offered
+    their monthly check-up a week ago (else every one of them is offered it by DM at start, whatever
+    is being measured). `dm_channels_known`: each person's DM channel is already open and kept in
+    the database (as after the first week): a nudge is one request."""
     async with running_fake() as fake:
         guild = fake.add_guild("Home")
         general = fake.add_text_channel(guild, "couples")
         people = members(fake, guild, "p", 2 * couples) if with_people else []
         pairs = [(people[2 * i].id, people[2 * i + 1].id) for i in range(couples)] if with_people else []
         threads = add_threads(fake, guild, general, pairs or [(0, 0)] * couples)
-        spec = SeedSpec(
-            couples=couples,
-            schedules=couples,
-            real_user_ids=[p.id for p in people],
-            real_thread_ids=[t.id for t in threads],
+        spec = due_spec(
+            couples,
             guild_id=guild.id,
             channel_id=general.id,
-            now=int(time.time()),
-            later_due_at=int(time.time()) + 86_400,
+            people_ids=[p.id for p in people],
+            thread_ids=[t.id for t in threads],
             dm_nudges=with_people if dm_nudges is None else dm_nudges,
-            checkup_offered_days_ago=7 if with_people else None,
             dm_channel_ids=[fake.dm_channel(p).id for p in people] if dm_channels_known else [],
         )
-        run_dir = fresh_dir(name)
-        await asyncio.to_thread(seed, run_dir / "data" / "attune.db", cipher(), spec, prompt_ids())
-        settings = make_settings(fake, run_dir / "data", discord_guild_id=guild.id, log_level="WARNING")
-        harness = BotHarness(fake, settings, SystemClock(), scheduled_jobs=True)  # type: ignore[arg-type]
-        await harness.start(timeout=120)
-        # A fresh session checks who is still in the server (op 8, 100 people a request, and the
-        # gateway allows about 2 a second) and the dispatcher waits for that, up to 30 s, before it
-        # posts: part of starting, not of the burst a benchmark then measures.
-        await harness.running.membership.settled(60)
-        try:
-            yield DueWorld(fake, harness, general, people, threads)
-        finally:
-            await harness.stop()
+        async with attune_due(fake, name, spec) as bot:
+            yield DueWorld(bot.harness, fake, general, people, threads)

@@ -52,11 +52,11 @@ def render(sections: list[Section], scale: Scale, started: datetime, seconds: fl
         *machine(),
         "",
         "Every figure runs against the tests' fake Discord (tests/fake_discord) on loopback. "
-        "Benchmark 1 runs it in a process of its own (bench/apart.py), as Discord is in production, "
-        "so its figures are the bot's (1a repeats it once the old way, the fake in the bot's event "
-        "loop, for comparison). Benchmarks 2 and 3 run it in the same process and event loop as the "
-        "bot (as the tests start it), so the fake's own work (including checking every request "
-        "against Discord's OpenAPI spec) shares the loop with the bot.",
+        "Benchmarks 1 and 2 run it in a process of its own (bench/apart.py), as Discord is in "
+        "production, so their figures are the bot's (1a repeats benchmark 1 once the old way, the fake "
+        "in the bot's event loop, for comparison). Benchmark 3 runs it in the same process and event "
+        "loop as the bot (as the tests start it), so the fake's own work (including checking every "
+        "request against Discord's OpenAPI spec) shares the loop with the bot.",
         "",
     ]
     verdicts: list[str] = []

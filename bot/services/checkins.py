@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import zoneinfo
 from collections.abc import AsyncGenerator, Awaitable, Callable
@@ -33,6 +34,9 @@ ANSWER_MAX = 2000
 DUE_BATCH = 500
 # The first batch is small, so the first rounds go out while the rest of a burst is recorded.
 FIRST_DUE_BATCH = 50
+# Planning a round (its prompt chosen from the whole bank) is CPU work on the event loop: between
+# slices of this many, the bot's other work (interactions, the gateway) gets its turn.
+PLAN_SLICE = 50
 # Checks the partners of these couples against their server; True when it checked anyone.
 CoupleCheck = Callable[[list[int]], Awaitable[bool]]
 
@@ -193,7 +197,9 @@ class CheckinService(CheckinRounds):
                 sorted({s.couple_id for s in schedules if s.couple_id is not None}),
                 sorted({s.user_id for s in schedules if s.user_id is not None}),
             )
-            for item in due:
+            for index, item in enumerate(due):
+                if index and index % PLAN_SLICE == 0:
+                    await asyncio.sleep(0)
                 plan, reset = self._plan(item, now, usage, contexts)
                 plans.append(plan)
                 if reset:

@@ -22,6 +22,7 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from bot.content import Prompt
 from bot.records.prompts import PromptContext, PromptUsage
@@ -98,20 +99,21 @@ def choose(
 def _most_urgent(
     pool: Sequence[Candidate], known: Sequence[Candidate], usage: PromptUsage, now: int, rng: random.Random
 ) -> str:
+    last_used = usage.last_used
     last_asked: dict[str, int] = {}
-    for candidate in known:
-        asked = usage.last_used.get(candidate.id)
-        if asked is not None:
-            for theme in candidate.themes:
-                last_asked[theme] = max(asked, last_asked.get(theme, NEVER))
-    left = Counter(theme for candidate in pool for theme in candidate.themes)
-
-    def urgency(candidate: Candidate) -> int:
-        return min(max(0, now - last_asked.get(t, NEVER)) * left[t] for t in candidate.themes)
-
-    scored = [(urgency(candidate), candidate.id) for candidate in pool]
-    best = max(score for score, _ in scored)
-    return rng.choice([prompt_id for score, prompt_id in scored if score == best])
+    if last_used:
+        for candidate in known:
+            asked = last_used.get(candidate.id)
+            if asked is not None:
+                for theme in candidate.themes:
+                    last_asked[theme] = max(asked, last_asked.get(theme, NEVER))
+    left = Counter(chain.from_iterable(candidate.themes for candidate in pool))
+    # Each theme's urgency once, not once for each of its prompts: the dispatcher chooses for
+    # hundreds of couples in one go on the event loop (about 300 prompts each).
+    theme_urgency = {theme: max(0, now - last_asked.get(theme, NEVER)) * n for theme, n in left.items()}
+    scored = [min(map(theme_urgency.__getitem__, candidate.themes)) for candidate in pool]
+    best = max(scored)
+    return rng.choice([candidate.id for candidate, score in zip(pool, scored, strict=True) if score == best])
 
 
 def status(bank: Sequence[Candidate], context: PromptContext, usage: PromptUsage) -> BankStatus:
