@@ -140,6 +140,7 @@ async def _nudged_burst(n: int, section: Section) -> None:
     last_post = posts[-1] - due_mono if posts else float("nan")
     last_nudge = nudges[-1] - due_mono if nudges else float("nan")
     first_nudge = nudges[0] - due_mono if nudges else float("nan")
+    first_post = posts[0] - due_mono if posts else float("nan")
     window = [r for at, r in requests.stamped if at <= due_mono + max(last_post, last_nudge) + 0.01]
     statuses = status_counts(window)
     too_many = statuses.get(429, 0)
@@ -179,7 +180,8 @@ async def _nudged_burst(n: int, section: Section) -> None:
         "kept in people.dm_channel_id, as it is after their first week (migration 017): a nudge is one "
         "request. A person's very first DM costs one more, opening the channel "
         "(tests/test_dm_channels_e2e.py counts both).",
-        f"Rounds first, then nudges, all on the one pacer ({PACED_RATE:.0f}/s): the first nudge went out "
+        f"Rounds first, then nudges, all on the one pacer ({PACED_RATE:.0f}/s): the first round went out "
+        f"{first_post:.2f} s after the due second, the first nudge "
         f"{first_nudge:.1f} s after the due second, {order} the last round ({last_post:.1f} s). "
         f"DM channel opens: {kinds(window).get(OPEN_DM, 0)}. Longest pause between two requests "
         f"the bot paced: {_longest_pause(sorted(posts + nudges)):.1f} s.",

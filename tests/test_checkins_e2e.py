@@ -490,3 +490,21 @@ async def test_a_dispatch_cancelled_by_shutdown_is_not_logged_as_an_error(
     await asyncio.wait_for(run, 5)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert any("resumes on next start" in r.getMessage() for r in caplog.records)
+
+
+async def test_the_dispatcher_wakes_at_the_due_second_not_up_to_a_second_late(
+    attune: BotHarness, world: Any, couple: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next wake is worked out from the exact time: from whole seconds it came up to a
+    second after the round was due."""
+    fake, dispatcher = attune.fake, attune.checkin_job
+    ix = await fake.slash(world.alice, world.general, "checkin schedule", time="10:00", timezone="UTC")
+    await ix.response()
+    await attune.settle()
+    attune.clock.set(datetime(2026, 3, 2, 9, 59, 57, 250_000, tzinfo=UTC))  # 2.75 s before it is due
+    asked: list[float] = []
+    monkeypatch.setattr(
+        dispatcher.job, "run_at", lambda when: asked.append(when.timestamp() - datetime.now(UTC).timestamp())
+    )
+    await dispatcher._schedule_next_wake()
+    assert len(asked) == 1 and abs(asked[0] - 2.75) < 0.2

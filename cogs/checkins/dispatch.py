@@ -89,7 +89,8 @@ class CheckinDispatcher(JobCog):
         wake_at = await self.service.next_wake()
         if wake_at is None:
             return
-        delay = max(0, wake_at - unix(self.bot.clock.now()))
+        # From the exact time, not whole seconds: rounding now down would wake up to a second late.
+        delay = max(0.0, wake_at - self.bot.clock.now().timestamp())
         if delay < SAFETY_INTERVAL_SECONDS:
             self.job.run_at(datetime.fromtimestamp(datetime.now(UTC).timestamp() + delay, UTC))
 
