@@ -83,13 +83,12 @@ class PrivacyService:
         """Keep the post so /privacy delete can take it down; False (nothing kept) when the person's
         data was erased since `mark` (PeopleService.erasure_mark): the caller takes it down itself."""
         people = self._people
-        if people is None:
-            await self._repo.record_post(user_id, channel_id, message_id, kind, self.now(), lambda: True)
-            return True
-        await self._repo.record_post(
-            user_id, channel_id, message_id, kind, self.now(), lambda: people.not_erased_since(user_id, mark)
-        )
-        return people.not_erased_since(user_id, mark)
+
+        def not_erased() -> bool:
+            return people is None or people.not_erased_since(user_id, mark)
+
+        await self._repo.record_post(user_id, channel_id, message_id, kind, self.now(), not_erased)
+        return not_erased()
 
     async def forget_post(self, channel_id: int, message_id: int) -> None:
         """The post was taken down (its words were erased while it was in flight)."""
