@@ -30,7 +30,9 @@ from tests.fake_discord.server import pointing_discord_py_at
 REPO = Path(__file__).resolve().parent.parent
 # What the bot's side may ask of the fake's process: Scenario's methods (benchmark 1) and
 # LoadScenario's (benchmark 2), nothing else.
-OPERATIONS = frozenset({"build", "validate", "ping", "pair", "checkin_now", "round_posted", "step", "report"})
+OPERATIONS = frozenset(
+    {"build", "validate", "connected", "use", "ping", "pair", "checkin_now", "round_posted", "step", "report"}
+)
 LOAD_OPERATIONS = frozenset({"load_build", "load_watch", "load_wave", "load_wait", "load_report"})
 
 

@@ -121,33 +121,21 @@ class Run:
 
 
 async def measure(run: Run) -> dict[str, Summary]:
-    """The baseline bot, then Attune on a copy of the seeded database, against one fake. Returns
-    the bot's own share of each kind of interaction (bench/botside.py), by figure name."""
+    """The bare bot and Attune (on a copy of the seeded database) against one fake, both connected
+    and taking turns. Returns the bot's own share of each kind of interaction (bench/botside.py),
+    by figure name."""
     places = await run.side.call("build", ids=run.ids)
     run.clock.install()
     try:
-        base = await baseline(run, places["lobby_guild"])
-        await attune(run, places["home"], base)
+        async with baseline_bot(run.fake.token, places["lobby_guild"]):
+            await run.side.call("connected", bot="baseline")
+            await attune(run, places["home"])
     finally:
         run.clock.uninstall()
     return {name: summarize(values) for name, values in run.own.items() if values}
 
 
-async def baseline(run: Run, guild_id: int) -> Summary:
-    async with baseline_bot(run.fake.token, guild_id):
-        pings: list[float] = []
-        # The same cadence as Attune's below: a pause before each interaction. A pause lets the
-        # process go cold (caches, the CPU's idle state), as between real interactions, and that
-        # costs even a bare reply about 2x: the baseline pays it too, or the ratio would measure
-        # the pause, not the bot.
-        for n in range(WARM_UP + run.samples):
-            for _ in STEPS:
-                await asyncio.sleep(PAUSE)
-                value = await run.timed(BASELINE if n >= WARM_UP else "warm-up", "ping")
-                if n >= WARM_UP:
-                    pings.append(value)
-        # Back to back, as earlier runs measured it: what the pause costs a bare reply.
-        hot = [await run.timed("hot", "ping") for _ in range(run.samples)]
+def baseline_figures(run: Run, pings: list[float], hot: list[float]) -> Summary:
     run.own.pop("warm-up", None)
     run.own.pop("hot", None)
     base = summarize(pings)
@@ -158,13 +146,15 @@ async def baseline(run: Run, guild_id: int) -> Summary:
     return base
 
 
-async def attune(run: Run, home: int, base: Summary) -> None:
-    """Attune on a copy of the seeded database: pair, post a round, then rounds of the five."""
+async def attune(run: Run, home: int) -> None:
+    """Attune on a copy of the seeded database: pair, post a round, then rounds of the five, each
+    interaction right after a /ping of the bare bot (connected all along)."""
     copy_db(run.template, run.data_dir)
     settings = make_settings(run.fake, run.data_dir, discord_guild_id=home, log_level="WARNING")
     now = datetime.fromtimestamp(run.spec.now, UTC)
     harness = BotHarness(run.fake, settings, FakeClock(now), scheduled_jobs=True)
     await harness.start(timeout=60)
+    await run.side.call("connected", bot="attune")
     STATEMENTS.install()
     collector = GcWatch()
     try:
@@ -186,21 +176,34 @@ async def attune(run: Run, home: int, base: Summary) -> None:
 
         latencies: dict[str, list[float]] = {key: [] for key in STEPS}
         statements: dict[str, list[int]] = {key: [] for key in STEPS}
+        pings: list[float] = []
+        # The bare bot's /ping and Attune's interaction take turns, each after the same pause: a
+        # pause lets a process go cold (caches, the CPU's idle state), as between real
+        # interactions, which costs even a bare reply about 2x, so both pay it. Taking turns, both
+        # also see the same machine: run one after the other, the bare bot's p99 moved by a third
+        # between runs of the same code (a busy neighbour, the CPU's clock), and the ratio with it.
         for n in range(WARM_UP + run.samples):
             if n == WARM_UP:
                 collector.install()
+            timed = n >= WARM_UP
             for key, name in STEPS.items():
+                await asyncio.sleep(PAUSE)
+                ping = await run.timed(BASELINE if timed else "warm-up", "ping")
                 await asyncio.sleep(PAUSE)  # and the follow-ups of the one before go out
                 before = STATEMENTS.count
                 collector.timing = True
-                value = await run.timed(name if n >= WARM_UP else "warm-up", "step", key=key, n=n)
+                value = await run.timed(name if timed else "warm-up", "step", key=key, n=n)
                 collector.timing = False
-                if n >= WARM_UP:
+                if timed:
+                    pings.append(ping)
                     latencies[key].append(value)
                     statements[key].append(STATEMENTS.count - before)
         collector.uninstall()
+        # Back to back, as earlier runs measured it: what the pause costs a bare reply.
+        hot = [await run.timed("hot", "ping") for _ in range(run.samples)]
+        await run.side.call("use", bot="attune")
         bot.scheduler.resume()
-        run.own.pop("warm-up", None)
+        base = baseline_figures(run, pings, hot)
         section, has_target = run.section, run.storage is not None
         for key, name in STEPS.items():
             summary = summarize(latencies[key])
@@ -227,12 +230,18 @@ async def attune(run: Run, home: int, base: Summary) -> None:
             f"Sequential interactions (one at a time), the fake Discord in {where} with its rate limits "
             "on (interaction callbacks exempt from the global limit, as on Discord) and every request "
             "checked against Discord's OpenAPI spec; the Attune bot started by tests/support/harness.py "
-            "(serve() with a FakeClock). Latency = INTERACTION_CREATE sent to the callback request read "
-            "by the fake, both on the fake's clock (the callback timed on arrival, before the fake "
-            f"checks it). {run.samples} rounds of the five after {WARM_UP} warm-up rounds, a "
-            f"{PAUSE * 1000:.0f} ms pause before each interaction, as between real ones; the baseline "
-            f"at the same cadence ({len(STEPS)} × {run.samples} /pings), since a pause lets a process "
-            "go cold, which costs even a bare reply (the back-to-back row shows how much)."
+            "(serve() with a FakeClock). Latency = INTERACTION_CREATE on the wire to the callback request's "
+            "arrival, both on the fake's clock: the event timed once the fake has encoded and "
+            "compressed it, the callback before the fake reads its body and checks it (until this "
+            "round the fake's encoding of the event counted too, more for a button's event, which "
+            f"carries its whole message). {run.samples} rounds of the five after {WARM_UP} warm-up rounds, a "
+            f"{PAUSE * 1000:.0f} ms pause before each interaction, as between real ones. The baseline "
+            f"bot stays connected to the same fake and takes turns with Attune ({len(STEPS)} × "
+            f"{run.samples} /pings, each just before one of Attune's interactions, after the same "
+            "pause): both pay what a pause costs (a process gone cold; the back-to-back row shows "
+            "how much), and both see the same machine at the same moment. Run one after the other, "
+            "as before this round, the bare bot's p99 moved by up to a third between runs of the "
+            "same code, and every ratio with it."
         )
         section.facts.append(
             f"Before the first interaction, the scheduled jobs' first runs (at start, on the seeded "

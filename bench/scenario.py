@@ -3,8 +3,10 @@
 The same code runs in the bot's process (the old way, as the tests run) or in a process of its own
 (bench/apart.py), so both figures come from one definition. Every method takes and returns plain
 JSON values, which is what lets it answer over the control channel. Latency is timed here, on the
-fake's clock: INTERACTION_CREATE sent (FakeInteraction.created_at) to the callback request read
-(RecordedRequest.at, before the fake checks it against the OpenAPI spec).
+fake's clock: INTERACTION_CREATE on the wire (FakeInteraction.sent_at: encoded, compressed and
+handed to the socket) to the callback request's arrival (RecordedRequest.at: before its body is
+read, parsed and checked against the OpenAPI spec). The fake's work on either side, bigger for a
+button's event, which carries its whole message, is not counted as the bot's.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any, cast
 
 from bench.world import kinds
 from tests.fake_discord.driver import FakeInteraction
+from tests.fake_discord.gateway import GatewaySession
 from tests.fake_discord.models import FakeChannel, FakeUser, snowflake
 from tests.fake_discord.server import FakeDiscord
 from tests.support.couples import pair
@@ -50,6 +53,18 @@ class Scenario:
         self._round: Any = None
         self._opened: FakeInteraction | None = None
         self._press: FakeInteraction | None = None
+        # Both bots stay connected while they take turns (bench/roundtrip.py): each interaction
+        # goes to the session of the bot it is for, as Discord sends an application its own events.
+        self._sessions: dict[str, GatewaySession | None] = {}
+
+    async def connected(self, bot: str) -> None:
+        """The session that identified last is `bot`'s ("baseline" or "attune")."""
+        self._sessions[bot] = self.fake.gateway.current
+
+    async def use(self, bot: str) -> None:
+        """Send what follows to `bot`'s session (one remembered by `connected`)."""
+        if bot in self._sessions:
+            self.fake.gateway.current = self._sessions[bot]
 
     async def build(self, ids: dict[str, Any]) -> dict[str, Any]:
         """Two servers: Attune's (a couples channel, alice, bob, a moderator, the writers) and the
@@ -75,6 +90,7 @@ class Scenario:
 
     async def ping(self) -> float:
         """The baseline bot's /ping."""
+        await self.use("baseline")
         ix = await self.fake.slash(self.pinger, self.lobby, "ping")
         await ix.response()
         return latency(ix)
@@ -102,6 +118,7 @@ class Scenario:
 
     async def step(self, key: str, n: int) -> float:
         """One interaction of round `n`; returns its latency (s). A wrong answer raises."""
+        await self.use("attune")
         fake = self.fake
         writer = self.writers[n % len(self.writers)]
         if key == "help":

@@ -367,10 +367,19 @@ async def test_slash_answered_ephemerally(world: World) -> None:
     assert response["type"] == 4
     assert ix.ephemeral and ix.content == "hello bobhello bob"
     assert ix.latency is not None and ix.latency < 1
+    # Latency counts from the event on the wire (the fake's encoding is not the bot's time) to the
+    # callback request's arrival.
+    assert ix.sent_at is not None and ix.created_at <= ix.sent_at
+    assert ix.latency == response_arrived(world, ix) - ix.sent_at
     assert world.fake.messages_in(world.general) == []  # ephemeral: not in the channel
     payload = ix.payload
     assert payload["data"]["resolved"]["users"][str(world.bob.id)]["username"] == "bob"
     assert payload["member"]["user"]["id"] == str(world.alice.id)
+
+
+def response_arrived(world: World, ix: Any) -> float:
+    """When the fake had the interaction's callback request (before reading its body)."""
+    return next(r.at for r in world.fake.requests if r.path == f"/interactions/{ix.id}/{ix.token}/callback")
 
 
 async def test_slash_errors_are_clear(world: World) -> None:

@@ -7,7 +7,7 @@ import contextlib
 import itertools
 import secrets
 import time
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .models import (
@@ -53,6 +53,9 @@ class FakeInteraction:
         self.channel = channel
         self.source_message = source_message
         self.created_at = time.monotonic()
+        # When the event was on the wire (encoded, compressed, handed to the socket): the latency
+        # counts from there, so the fake's own work on a bigger event is not the bot's.
+        self.sent_at: float | None = None
         self.response_type: int | None = None
         self.response_data: dict[str, Any] = {}
         self.latency: float | None = None
@@ -65,9 +68,13 @@ class FakeInteraction:
     def responded(self) -> bool:
         return self.response_type is not None
 
+    def on_wire(self) -> None:
+        if self.sent_at is None:
+            self.sent_at = time.monotonic()
+
     def record_response(self, kind: int, data: dict[str, Any], at: float) -> None:
         self.response_type, self.response_data = kind, data
-        self.latency = at - self.created_at
+        self.latency = at - (self.created_at if self.sent_at is None else self.sent_at)
         self.notify()
 
     def notify(self) -> None:
@@ -166,7 +173,9 @@ class DriverMixin:
 
     if TYPE_CHECKING:
 
-        def dispatch(self, event: str, data: dict[str, Any]) -> Awaitable[bool]: ...
+        def dispatch(
+            self, event: str, data: dict[str, Any], on_wire: Callable[[], None] | None = None
+        ) -> Awaitable[bool]: ...
 
     # ------------------------------------------------------------------ public driver API
     async def slash(
@@ -301,7 +310,7 @@ class DriverMixin:
     ) -> FakeInteraction:
         ix = FakeInteraction(payload, user, channel, source)
         self.interactions[ix.id] = ix
-        if not await self.dispatch("INTERACTION_CREATE", payload):
+        if not await self.dispatch("INTERACTION_CREATE", payload, ix.on_wire):
             raise InteractionError("the bot is not connected to the gateway")
         return ix
 

@@ -28,16 +28,21 @@ class GatewayConnection:
         self._lock = asyncio.Lock()
         self.sent: list[dict[str, Any]] = []
 
-    async def send(self, payload: dict[str, Any]) -> None:
+    async def send(self, payload: dict[str, Any], on_wire: Callable[[], None] | None = None) -> None:
+        """Send one payload; `on_wire` is called once it is encoded, as it is handed to the socket."""
         data = json.dumps(payload, separators=(",", ":"))
         async with self._lock:
             if self.ws.closed:
                 return
             self.sent.append(payload)
             if self._zlib is None:
+                if on_wire is not None:
+                    on_wire()
                 await self.ws.send_str(data)
             else:
                 chunk = self._zlib.compress(data.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
+                if on_wire is not None:
+                    on_wire()
                 await self.ws.send_bytes(chunk)
 
     @property
@@ -174,18 +179,27 @@ class Gateway:
         for chunk in self._member_chunks(session, data):
             await self._emit(session, "GUILD_MEMBERS_CHUNK", chunk)
 
-    async def _emit(self, session: GatewaySession, event: str, data: dict[str, Any]) -> None:
+    async def _emit(
+        self,
+        session: GatewaySession,
+        event: str,
+        data: dict[str, Any],
+        on_wire: Callable[[], None] | None = None,
+    ) -> None:
         session.seq += 1
         payload = {"op": DISPATCH, "d": data, "s": session.seq, "t": event}
         session.history.append(payload)
         if session.connection is not None:
-            await session.connection.send(payload)
+            await session.connection.send(payload, on_wire)
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> bool:
-        """Send a dispatch to the current session (kept for RESUME replay if disconnected)."""
+    async def dispatch(
+        self, event: str, data: dict[str, Any], on_wire: Callable[[], None] | None = None
+    ) -> bool:
+        """Send a dispatch to the current session (kept for RESUME replay if disconnected);
+        `on_wire` is called when it is handed to the socket, encoded and compressed."""
         if self.current is None:
             return False
-        await self._emit(self.current, event, data)
+        await self._emit(self.current, event, data, on_wire)
         return True
 
     async def drop(self, *, resumable: bool = True) -> None:

@@ -241,8 +241,10 @@ class FakeDiscord(DriverMixin):
         """Cut the bot's gateway connection; not `resumable`: it must IDENTIFY again (see Gateway.drop)."""
         await self.gateway.drop(resumable=resumable)
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> bool:
-        return await self.gateway.dispatch(event, data)
+    async def dispatch(
+        self, event: str, data: dict[str, Any], on_wire: Callable[[], None] | None = None
+    ) -> bool:
+        return await self.gateway.dispatch(event, data, on_wire)
 
     def _ready_payload(self, session: GatewaySession) -> dict[str, Any]:
         return {
@@ -559,11 +561,12 @@ class FakeDiscord(DriverMixin):
         self._routes.append((method, re.compile(f"^{pattern}$"), handler))
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        arrived = time.monotonic()  # before the body is read and parsed: that is the fake's work
         path = "/" + request.match_info["tail"]
         method = request.method
         query = dict(request.query)
         body, files = await _read_body(request)
-        rec = RecordedRequest(method, path, query, body, files)
+        rec = RecordedRequest(method, path, query, body, files, at=arrived)
         self.requests.append(rec)
         self.handling += 1
         try:
