@@ -80,6 +80,17 @@ class Metrics:
             ["code"],
             registry=registry,
         )
+        self.meetings_posted = Counter(
+            "attune_meetings_posted",
+            "Weekly couple meetings posted in the couple's thread",
+            registry=registry,
+        )
+        self.meetings_failed = Counter(
+            "attune_meetings_failed",
+            "Tries to post a couple meeting that failed (retried later), by Discord error code",
+            ["code"],
+            registry=registry,
+        )
         self.dms_refused = Counter(
             "attune_dms_refused", "DMs Discord refused because the person's DMs are closed", registry=registry
         )

@@ -1,6 +1,7 @@
 """Prometheus metrics (bot/metrics.py), scraped over HTTP during an end-to-end run against the fake:
-commands, buttons and forms by outcome with their latency, rounds posted, missed and failed, DMs
-refused, 429s waited, job run times; and no id and no word anyone typed in any of it."""
+commands, buttons and forms by outcome with their latency, rounds posted, missed and failed,
+meetings posted and failed, DMs refused, 429s waited, job run times; and no id and no word anyone
+typed in any of it."""
 
 from __future__ import annotations
 
@@ -170,3 +171,27 @@ async def test_a_port_in_use_leaves_the_bot_running_without_metrics(
         assert bot.is_ready()
     finally:
         await second.stop()
+
+
+async def test_meetings_posted_and_failed_are_counted(metered: BotHarness, world: Any) -> None:
+    attune, fake = metered, metered.fake
+    attune.clock.set(START)
+    thread = await pair(attune, world, world.alice, world.bob)
+    # The first try fails: Attune lost its permission to post in the thread (retried later).
+    fake.inject_fault(
+        "POST", rf"^/channels/{thread.id}/messages$", 403, code=50013, message="Missing Permissions"
+    )
+    await ok(await fake.slash(world.alice, world.general, "meeting now"))
+    await attune.settle()
+    _, samples = await scrape(attune)
+    assert value(samples, "attune_meetings_failed_total", code="50013") == 1
+    assert value(samples, "attune_meetings_posted_total") == 0
+
+    attune.clock.advance(minutes=2)  # past the retry's backoff
+    await attune.meeting_job.run_ready()
+    await attune.settle()
+    cards = [m for m in fake.messages_in(thread) if "attune:meeting" in str(m.buttons())]
+    assert len(cards) == 1
+    _, samples = await scrape(attune)
+    assert value(samples, "attune_meetings_posted_total") == 1
+    assert value(samples, "attune_meetings_failed_total", code="50013") == 1

@@ -18,6 +18,7 @@ import discord
 from bot.clock import unix
 from bot.jobs import JobCog
 from bot.notify import mentioning, mentions
+from cogs.checkins.trouble import failure_code
 from cogs.meetings.agenda import after_reveal, card, close
 from cogs.meetings.posting import MeetingPosting, message_link
 from cogs.meetings.reveals import post_reveal
@@ -115,7 +116,9 @@ class MeetingDispatcher(JobCog):
             replaced = await self.service.mark_posted(
                 meeting, channel_id=thread.id, message_id=message.id, nudge_to=nudge_to
             )
+            self.bot.metrics.meetings_posted.inc()
         except Exception as error:
+            self.bot.metrics.meetings_failed.labels(failure_code(error)).inc()
             with contextlib.suppress(Exception):
                 await self.service.release_claim(meeting.id, posting.run_id)
             if not await posting.thread_trouble(couple, error):
